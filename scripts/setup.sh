@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs everything the studio needs on Debian/Ubuntu with Python 3.11, and is safe to run again:
+# system packages (ffmpeg, CJK and colour-emoji fonts; Chromium for the browser tests with --dev),
+# then a virtualenv in .venv with torch 2.13.0 first (its CPU build) and the pinned requirements.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+dev=0
+[ "${1:-}" = "--dev" ] && dev=1
+
+packages=(ffmpeg fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core)
+[ "$dev" = 1 ] && packages+=(chromium)
+missing=()
+for pkg in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing system packages: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+python=${PYTHON:-python3.11}
+command -v "$python" >/dev/null || python=python3
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv with $("$python" --version)"
+  "$python" -m venv .venv
+fi
+
+requirements=requirements.txt
+[ "$dev" = 1 ] && requirements=requirements-dev.txt
+stamp=".venv/.installed-$(cat requirements.txt "$requirements" | sha256sum | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+  echo "setup: installing Python packages from $requirements"
+  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+  # torch first, exactly this version: it is the CPU build here; a looser spec pulls CUDA wheels.
+  .venv/bin/python -m pip install -q --disable-pip-version-check torch==2.13.0
+  .venv/bin/python -m pip install -q --disable-pip-version-check -r "$requirements"
+  touch "$stamp"
+fi

@@ -1,0 +1,79 @@
+"""Build a project from a list of media files and captions: the quick path of the CLI and the UI."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from studio.errors import ProjectValidationError, StudioError
+from studio.media import MediaKind, probe
+from studio.presets import PresetName
+from studio.project import MAX_SHOT_MS, MIN_SHOT_MS, AiLabel, Fit, Language, MusicTrack, Project, Transition
+from studio.project_files import validate_project
+from studio.settings import Settings
+from studio.styles import caption_style
+
+DEFAULT_IMAGE_SECONDS = 3.0
+
+
+@dataclass(frozen=True)
+class QuickOptions:
+    preset: PresetName = PresetName.DOUYIN
+    shot_seconds: float | None = None  # None: 3 s per image, a clip's own length per clip
+    transition: Transition = Transition.CROSSFADE
+    fit: Fit = Fit.COVER
+    title: str = ""
+    caption_style: str = "bold_stroke"
+    language: Language = Language.AUTO
+    music: Path | None = None
+    music_gain_db: float = -8.0
+    keep_clip_audio: bool = False
+    visible_label: bool = True
+
+
+def project_from_media(media: Sequence[str | Path], captions: Sequence[str], options: QuickOptions,
+                       settings: Settings) -> Project:
+    """One shot per file, the i-th caption on the i-th shot. Errors name the shot and the file."""
+    if not media:
+        raise ProjectValidationError("add at least one image or clip")
+    if len(captions) > len(media):
+        raise ProjectValidationError(f"{len(captions)} captions for {len(media)} shots; give at most one per shot")
+    if options.shot_seconds is not None and not MIN_SHOT_MS <= options.shot_seconds * 1000 <= MAX_SHOT_MS:
+        raise ProjectValidationError(
+            f"shot length {options.shot_seconds} s is outside {MIN_SHOT_MS / 1000:g}..{MAX_SHOT_MS / 1000:g} s"
+        )
+    shots = []
+    for i, raw in enumerate(media):
+        path = Path(raw).expanduser().resolve()
+        try:
+            info = probe(path, settings)
+        except StudioError as err:
+            raise type(err)(f"shot {i + 1}: {err}") from None
+        if info.kind is MediaKind.AUDIO:
+            raise ProjectValidationError(f"shot {i + 1}: {path.name} is audio; add it as music instead")
+        if options.shot_seconds is not None:
+            duration = round(options.shot_seconds * 1000)
+        elif info.kind is MediaKind.VIDEO:
+            duration = min(max(info.duration_ms, MIN_SHOT_MS), MAX_SHOT_MS)
+        else:
+            duration = round(DEFAULT_IMAGE_SECONDS * 1000)
+        shots.append({
+            "media": str(path),
+            "caption": captions[i] if i < len(captions) else "",
+            "duration_ms": duration,
+            "transition": options.transition.value,
+            "fit": options.fit.value,
+            "clip_audio_gain_db": 0.0 if options.keep_clip_audio else None,
+        })
+    data = {
+        "language": options.language.value,
+        "preset": options.preset.value,
+        "storyboard": {"title": options.title, "hook": options.title, "shots": shots},
+        "caption_style": caption_style(options.caption_style).model_dump(mode="json"),
+        "label": AiLabel(visible=options.visible_label).model_dump(mode="json"),
+    }
+    if options.music is not None:
+        music = Path(options.music).expanduser().resolve()
+        data["music"] = MusicTrack(path=str(music), gain_db=options.music_gain_db).model_dump(mode="json")
+    return validate_project(data)

@@ -1,0 +1,420 @@
+"""The compositor: a project with media in, a postable MP4 and its sidecars out.
+
+    1. check     preset, timeline, every media file (errors name the shot), total length
+    2. overlays  captions (with word-highlight states), hook title and visible AI label, pre-rendered once
+    3. audio     clip sound and music mixed into one 48 kHz WAV
+    4. frames    each frame composed in Pillow and streamed to one ffmpeg encoder (progress, cancel)
+    5. sidecars  SRT, VTT, cover JPEG, project JSON
+    6. publish   everything moved into place, the MP4 last; on any failure nothing is left behind
+
+Frames are composed directly (shot frame, transition blend, overlay pastes) instead of through
+nested MoviePy composites: that keeps a 1080x1920 frame at a few milliseconds of work on top of
+the scale/crop, and memory flat however long the clip is (see bench/compose.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import math
+import os
+import queue
+import shutil
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image
+
+from studio import audio
+from studio.encode import EncodeJob, Encoder
+from studio.errors import CaptionError, MissingMediaError, ProjectValidationError, RenderCancelled, StudioError
+from studio.frames import ImageShotFrames, VideoShotFrames, open_shot_frames
+from studio.labels import COMMENT, MIN_LABEL_TEXT_FRACTION, aigc_json, aigc_metadata, label_text
+from studio.media import MediaInfo, MediaKind, load_image, probe
+from studio.presets import PlatformPreset, get_preset
+from studio.project import CaptionPosition, LabelPosition, Project, Transition
+from studio.project_files import project_json, resolve_media, save_project
+from studio.settings import Settings
+from studio.subtitles import subtitle_text
+from studio.timeline import Timeline, build_timeline
+
+Progress = Callable[[int, int], None]
+Cancel = Callable[[], bool]
+
+HOOK_FADE_MS = 300
+
+
+@dataclass(frozen=True)
+class Overlay:
+    image: Image.Image  # RGBA
+    x: int
+    y: int
+    start_ms: int
+    end_ms: int
+    fade_out_ms: int = 0
+
+    def mask_at(self, t_ms: float) -> Image.Image:
+        alpha = self.image.getchannel("A")
+        if self.fade_out_ms and t_ms > self.end_ms - self.fade_out_ms:
+            k = max(0.0, (self.end_ms - t_ms) / self.fade_out_ms)
+            alpha = alpha.point(lambda v: int(v * k))
+        return alpha
+
+
+@dataclass(frozen=True)
+class ComposeResult:
+    video: Path
+    cover: Path
+    project_file: Path
+    srt: Path | None
+    vtt: Path | None
+    duration_ms: int
+    frames: int
+    preset: str
+    elapsed_s: float
+    aigc: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RenderPlan:
+    """Everything checked and pre-rendered that frames are composed from; also used for previews."""
+
+    project: Project
+    preset: PlatformPreset
+    timeline: Timeline
+    media: dict[int, MediaInfo]
+    music_path: Path | None
+    overlays: list[Overlay]
+
+
+# -- 1. check ---------------------------------------------------------------------------------------
+
+def check_project(project: Project, settings: Settings, root: Path | None) -> tuple[PlatformPreset, Timeline,
+                                                                                   dict[int, MediaInfo], Path | None]:
+    preset = get_preset(project.preset)
+    timeline = build_timeline(project)
+    if timeline.duration_ms > preset.max_duration_s * 1000:
+        raise ProjectValidationError(
+            f"the clip is {timeline.duration_ms / 1000:.1f} s long; {preset.label} takes at most "
+            f"{preset.max_duration_s} s: shorten or remove shots"
+        )
+    media: dict[int, MediaInfo] = {}
+    for span in timeline.spans:
+        shot = span.shot
+        where = f"shot {span.index + 1}"
+        if not shot.media:
+            raise MissingMediaError(f"{where} has no image or clip yet: add one or render the shot first")
+        try:
+            info = probe(resolve_media(shot.media, root), settings)
+        except StudioError as err:
+            raise type(err)(f"{where}: {err}") from None
+        if info.kind is MediaKind.AUDIO:
+            raise MissingMediaError(f"{where}: {Path(shot.media).name} is audio; a shot needs an image or a clip")
+        if info.kind is MediaKind.VIDEO and shot.clip_start_ms >= info.duration_ms:
+            raise ProjectValidationError(
+                f"{where}: clip start {shot.clip_start_ms} ms is past the end of the clip ({info.duration_ms} ms)"
+            )
+        media[span.index] = info
+    music_path = None
+    if project.music is not None:
+        music_path = resolve_media(project.music.path, root)
+        try:
+            probe(music_path, settings, expect=MediaKind.AUDIO)
+        except StudioError as err:
+            raise type(err)(f"music: {err}") from None
+    return preset, timeline, media, music_path
+
+
+# -- 2. overlays ------------------------------------------------------------------------------------
+
+def _fonts(settings: Settings):
+    from studio.fonts import default_font_book
+
+    return default_font_book(settings.font_dirs)
+
+
+def build_overlays(project: Project, preset: PlatformPreset, timeline: Timeline, settings: Settings) -> list[Overlay]:
+    from studio.captions import render_caption, render_hook_title, render_label
+    from studio.text_layout import word_spans
+
+    fonts = _fonts(settings)
+    W, H = preset.width, preset.height
+    left, top, right, bottom = preset.safe_rect
+    pad = round(0.02 * W)
+    max_width = right - left - 2 * pad
+    style = project.caption_style
+    overlays: list[Overlay] = []
+
+    label_box = None
+    if project.label.visible:
+        text_px = MIN_LABEL_TEXT_FRACTION * min(W, H)
+        label = render_label(label_text(project), height_px=math.ceil(text_px / 0.45), fonts=fonts).image
+        margin = round(0.015 * W)
+        pos = project.label.position
+        on_left = pos in (LabelPosition.TOP_LEFT, LabelPosition.BOTTOM_LEFT)
+        on_top = pos in (LabelPosition.TOP_LEFT, LabelPosition.TOP_RIGHT)
+        x = left + margin if on_left else right - margin - label.width
+        y = top + margin if on_top else bottom - margin - label.height
+        end = timeline.duration_ms if project.label.visible_ms is None else min(project.label.visible_ms,
+                                                                                  timeline.duration_ms)
+        overlays.append(Overlay(label, x, y, 0, end))
+        label_box = (x, y, x + label.width, y + label.height)
+
+    hook = project.storyboard.hook
+    if hook:
+        title = render_hook_title(hook, style, max_width_px=max_width, scale=preset.scale, fonts=fonts).image
+        y = top + round(0.10 * (bottom - top))
+        if label_box and on_top:
+            y = max(y, label_box[3] + pad)
+        x = left + (right - left - title.width) // 2
+        overlays.append(Overlay(title, x, y, 0, min(project.hook_ms, timeline.duration_ms), HOOK_FADE_MS))
+
+    for cue in timeline.captions:
+        shot = timeline.spans[cue.index].shot
+        where = f"shot {cue.index + 1} caption"
+        try:
+            base = render_caption(cue.text, style, max_width_px=max_width, scale=preset.scale, fonts=fonts)
+        except CaptionError as err:
+            raise CaptionError(f"{where} {err}") from None
+        img = base.image
+        x = left + (right - left - img.width) // 2
+        if style.position is CaptionPosition.BOTTOM:
+            y = bottom - pad - img.height
+        elif style.position is CaptionPosition.TOP:
+            y = top + pad
+        else:
+            y = (top + bottom - img.height) // 2
+        segments: list[tuple[int, int, Image.Image]] = []
+        if shot.caption_words:
+            try:
+                spans = word_spans(cue.text, [w.text for w in shot.caption_words])
+            except ValueError as err:
+                raise ProjectValidationError(f"{where}: word timings do not match the caption ({err})") from None
+            shot_start = timeline.spans[cue.index].start_ms
+            cursor = cue.start_ms
+            for word, span in zip(shot.caption_words, spans, strict=True):
+                w_start = max(cue.start_ms, shot_start + word.start_ms)
+                w_end = min(cue.end_ms, shot_start + word.end_ms)
+                if w_end <= w_start or w_start < cursor:
+                    continue
+                if w_start > cursor:
+                    segments.append((cursor, w_start, img))
+                lit = render_caption(cue.text, style, max_width_px=max_width, scale=preset.scale, fonts=fonts,
+                                     highlight=span).image
+                segments.append((w_start, w_end, lit))
+                cursor = w_end
+            if cursor < cue.end_ms:
+                segments.append((cursor, cue.end_ms, img))
+        else:
+            segments.append((cue.start_ms, cue.end_ms, img))
+        overlays.extend(Overlay(image, x, y, start, end) for start, end, image in segments)
+    return overlays
+
+
+# -- 4. frames --------------------------------------------------------------------------------------
+
+class FrameRenderer:
+    """Composes frame images in time order; opens each shot's source when it starts, closes it after."""
+
+    def __init__(self, plan: RenderPlan, settings: Settings):
+        self.plan = plan
+        self.settings = settings
+        self.size = (plan.preset.width, plan.preset.height)
+        self.sources: dict[int, ImageShotFrames | VideoShotFrames] = {}
+        self.black = Image.new("RGB", self.size, (0, 0, 0))
+
+    def _source(self, index: int):
+        if index not in self.sources:
+            span = self.plan.timeline.spans[index]
+            self.sources[index] = open_shot_frames(self.plan.media[index], lambda p: load_image(p, self.settings),
+                                                   span.shot, index, self.size, span.duration_ms)
+        return self.sources[index]
+
+    def frame_at(self, t_ms: float) -> Image.Image:
+        active = self.plan.timeline.active(t_ms) or [self.plan.timeline.spans[-1]]
+        images = []
+        for span in active:
+            local = t_ms - span.start_ms
+            image = self._source(span.index).frame(local)
+            if span.transition_in is Transition.FADE and span.fade_in_ms and local < span.fade_in_ms:
+                image = Image.blend(self.black, image, local / span.fade_in_ms)
+            if span.fade_out_ms and t_ms > span.end_ms - span.fade_out_ms:
+                image = Image.blend(self.black, image, max(0.0, (span.end_ms - t_ms) / span.fade_out_ms))
+            images.append(image)
+        frame = images[0]
+        if len(images) > 1:
+            incoming = active[-1]
+            k = (t_ms - incoming.start_ms) / max(incoming.fade_in_ms, 1)
+            frame = Image.blend(images[0], images[-1], min(max(k, 0.0), 1.0))
+        for overlay in self.plan.overlays:
+            if overlay.start_ms <= t_ms < overlay.end_ms:
+                frame.paste(overlay.image, (overlay.x, overlay.y), overlay.mask_at(t_ms))
+        for index in [i for i in self.sources if self.plan.timeline.spans[i].end_ms <= t_ms]:
+            self._close(index)
+        return frame
+
+    def _close(self, index: int) -> None:
+        source = self.sources.pop(index)
+        if isinstance(source, VideoShotFrames):
+            source.close()
+
+    def close(self) -> None:
+        for index in list(self.sources):
+            self._close(index)
+
+
+def _render_frames(plan: RenderPlan, settings: Settings, encoder: Encoder, total: int, fps: int,
+                   progress: Progress | None, cancel: Cancel | None) -> None:
+    """Compose frames on a worker thread (Pillow releases the GIL) while this thread feeds ffmpeg."""
+    frames: queue.Queue = queue.Queue(maxsize=4)
+    stop = threading.Event()
+
+    def produce() -> None:
+        renderer = FrameRenderer(plan, settings)
+        try:
+            for n in range(total):
+                if stop.is_set():
+                    return
+                frames.put(renderer.frame_at(n * 1000 / fps).tobytes())
+            frames.put(None)
+        except BaseException as err:  # handed to the consumer, which re-raises it
+            frames.put(err)
+        finally:
+            renderer.close()
+
+    worker = threading.Thread(target=produce, name="compose-frames", daemon=True)
+    worker.start()
+    done = 0
+    try:
+        while True:
+            if cancel is not None and cancel():
+                raise RenderCancelled("the render was cancelled; nothing was written")
+            item = frames.get()
+            if item is None:
+                break
+            if isinstance(item, BaseException):
+                raise item
+            encoder.write(item)
+            done += 1
+            if progress is not None:
+                progress(done, total)
+    finally:
+        stop.set()
+        while worker.is_alive():
+            with contextlib.suppress(queue.Empty):
+                frames.get(timeout=0.05)
+        worker.join()
+
+
+def plan_render(project: Project, settings: Settings, project_root: Path | None = None) -> RenderPlan:
+    """Stages 1 and 2: check the project and its media, pre-render the overlays."""
+    preset, timeline, media, music_path = check_project(project, settings, project_root)
+    overlays = build_overlays(project, preset, timeline, settings)
+    return RenderPlan(project, preset, timeline, media, music_path, overlays)
+
+
+# -- the whole job ----------------------------------------------------------------------------------
+
+def _fingerprint(project: Project, media: dict[int, MediaInfo]) -> str:
+    digest = hashlib.sha256(project_json(project))
+    for index in sorted(media):
+        stat = media[index].path.stat()
+        digest.update(f"{index}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def default_cover_time(project: Project, duration_ms: int) -> int:
+    if project.cover_time_ms is not None:
+        return min(project.cover_time_ms, duration_ms - 1)
+    preferred = project.hook_ms // 2 if project.storyboard.hook else 1000
+    return min(preferred, duration_ms // 2)
+
+
+def sidecar_paths(output: Path) -> dict[str, Path]:
+    stem = output.with_suffix("")
+    return {
+        "srt": stem.with_suffix(".srt"),
+        "vtt": stem.with_suffix(".vtt"),
+        "cover": Path(f"{stem}.cover.jpg"),
+        "project": Path(f"{stem}.project.json"),
+    }
+
+
+def compose(project: Project, output: str | os.PathLike[str], *, settings: Settings, project_root: Path | None = None,
+            progress: Progress | None = None, cancel: Cancel | None = None) -> ComposeResult:
+    """Render ``project`` to ``output`` (an .mp4) with its sidecars. Raises a StudioError on bad input."""
+    started = time.monotonic()
+    output = Path(output)
+    if output.suffix.lower() != ".mp4":
+        raise ProjectValidationError(f"output {output.name!r} must end in .mp4")
+    if output.is_dir():
+        raise ProjectValidationError(f"output {output} is a folder; give a file name ending in .mp4")
+
+    # 1. check, 2. overlays
+    plan = plan_render(project, settings, project_root)
+    preset, timeline, media, music_path = plan.preset, plan.timeline, plan.media, plan.music_path
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    job_dir = Path(tempfile.mkdtemp(prefix=f".{output.name}.", suffix=".render", dir=output.parent))
+    published: list[Path] = []
+    try:
+        # 3. audio
+        wav = job_dir / "mix.wav"
+        audio.write_wav(audio.mix_timeline(timeline, media, settings, project.music, music_path), wav)
+
+        # 4. frames
+        render_id = uuid.uuid4().hex[:12]
+        aigc = aigc_metadata(project, producer=settings.content_producer, render_id=render_id,
+                             fingerprint=_fingerprint(project, media))
+        metadata = {"AIGC": aigc_json(aigc), "comment": COMMENT}
+        if project.storyboard.title:
+            metadata["title"] = project.storyboard.title
+        fps = preset.fps
+        total = max(1, round(timeline.duration_ms * fps / 1000))
+        video_tmp = job_dir / "video.mp4"
+        job = EncodeJob(video_tmp, preset.width, preset.height, fps, wav, preset.encoder, metadata)
+        with Encoder(settings.ffmpeg_exe(), job) as encoder:
+            _render_frames(plan, settings, encoder, total, fps, progress, cancel)
+
+        # 5. sidecars
+        paths = sidecar_paths(output)
+        staged: dict[str, Path] = {}
+        if timeline.captions:
+            for fmt in ("srt", "vtt"):
+                staged[fmt] = job_dir / f"captions.{fmt}"
+                staged[fmt].write_text(subtitle_text(timeline, fmt), encoding="utf-8")
+        cover_renderer = FrameRenderer(plan, settings)
+        try:
+            staged["cover"] = job_dir / "cover.jpg"
+            cover_renderer.frame_at(default_cover_time(project, timeline.duration_ms)).save(
+                staged["cover"], "JPEG", quality=90, optimize=True, progressive=True)
+        finally:
+            cover_renderer.close()
+
+        # 6. publish: sidecars first, the project file (which may bundle media), the MP4 last.
+        for key, tmp in staged.items():
+            os.replace(tmp, paths[key])
+            published.append(paths[key])
+        save_project(project, paths["project"], source_root=project_root)
+        published.append(paths["project"])
+        os.replace(video_tmp, output)
+    except BaseException:
+        for path in published:
+            path.unlink(missing_ok=True)
+        raise
+    finally:
+        shutil.rmtree(job_dir, ignore_errors=True)
+
+    return ComposeResult(
+        video=output, cover=paths["cover"], project_file=paths["project"], srt=paths.get("srt") if "srt" in staged
+        else None, vtt=paths["vtt"] if "vtt" in staged else None, duration_ms=timeline.duration_ms, frames=total,
+        preset=preset.name.value, elapsed_s=time.monotonic() - started, aigc=aigc,
+    )
+
+
+__all__ = ["ComposeResult", "FrameRenderer", "RenderPlan", "compose", "plan_render"]

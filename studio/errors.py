@@ -1,0 +1,72 @@
+"""The studio's exceptions: one small hierarchy, translated to user messages at one edge each.
+
+Every error carries a message written for the user: one sentence that names the offending item
+(a shot, a file, a field) and what is wrong with it. The CLI prints it and exits non-zero; the UI
+raises it as ``gr.Error``. Nothing below the edges formats errors for display.
+"""
+
+from __future__ import annotations
+
+
+class StudioError(Exception):
+    """Base class: a problem the user can act on. ``str(err)`` is the user-facing sentence."""
+
+    exit_code = 2
+
+
+class ProjectError(StudioError):
+    """A project file or in-memory project is invalid."""
+
+
+class ProjectValidationError(ProjectError):
+    """A field of the project has a bad value; the message names the field."""
+
+
+class SchemaVersionError(ProjectError):
+    """The project was written by a newer studio than this one."""
+
+
+class UnsafePathError(ProjectError):
+    """A path in the project is absolute or escapes the project folder."""
+
+
+class MediaError(StudioError):
+    """A media file (image, clip, audio) is missing, corrupt, unsupported or too large."""
+
+
+class MissingMediaError(MediaError):
+    pass
+
+
+class CorruptMediaError(MediaError):
+    pass
+
+
+class UnsupportedMediaError(MediaError):
+    pass
+
+
+class MediaTooLargeError(MediaError):
+    pass
+
+
+class CaptionError(StudioError):
+    """A caption cannot be rendered as asked (too long, does not fit)."""
+
+
+class RenderError(StudioError):
+    """The encoder or a decoder failed while rendering; the message carries ffmpeg's reason."""
+
+    exit_code = 1
+
+
+class RenderCancelled(StudioError):
+    """The caller cancelled a render; nothing was written at the output path."""
+
+    exit_code = 130
+
+
+class EnvironmentProblem(StudioError):
+    """Something the studio needs on this machine is missing (ffprobe, a font)."""
+
+    exit_code = 3

@@ -1,0 +1,182 @@
+"""Per-shot frame sources: an image with a gentle camera move, or a clip fitted to the frame.
+
+Each source answers ``frame(t_ms)`` with an RGB Pillow image of exactly the output size, for
+times that only move forward (the compositor renders in order), so clips stream through one
+ffmpeg decoder and are never held in memory. Fitting: *cover* scales the media to fill the frame
+and crops around the shot's focus point; *contain* shows all of it over a blurred, darkened fill
+made from the media itself (the look creators use for landscape footage in a vertical frame).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageEnhance, ImageFilter
+
+from studio.media import MediaInfo
+from studio.project import CameraMove, Fit, Shot
+
+# How far a move travels: zoom factor at the end of a push-in, and the pan/tilt distance as a
+# fraction of the frame. Gentle on purpose: a slideshow should breathe, not swim.
+ZOOM_RANGE = 1.10
+PAN_FRACTION = 0.07
+_AUTO_CYCLE = (CameraMove.PUSH_IN, CameraMove.PAN_RIGHT, CameraMove.PULL_OUT, CameraMove.PAN_LEFT,
+               CameraMove.TILT_UP, CameraMove.PUSH_IN, CameraMove.TILT_DOWN)
+
+
+def resolve_camera_move(move: CameraMove, index: int) -> CameraMove:
+    """``auto`` becomes a varied, deterministic move per shot position."""
+    return _AUTO_CYCLE[index % len(_AUTO_CYCLE)] if move is CameraMove.AUTO else move
+
+
+def ease_in_out(x: float) -> float:
+    """Sine ease: starts and ends at rest, so cuts and holds never look like a jolt."""
+    x = min(max(x, 0.0), 1.0)
+    return 0.5 - 0.5 * math.cos(math.pi * x)
+
+
+@dataclass(frozen=True)
+class _Move:
+    zoom_from: float
+    zoom_to: float
+    dx_from: float  # centre offset, as a fraction of the frame width, positive = right
+    dx_to: float
+    dy_from: float
+    dy_to: float
+
+
+def _move_path(move: CameraMove) -> _Move:
+    z, p = ZOOM_RANGE, PAN_FRACTION
+    return {
+        CameraMove.NONE: _Move(1.0, 1.0, 0, 0, 0, 0),
+        CameraMove.PUSH_IN: _Move(1.0, z, 0, 0, 0, 0),
+        CameraMove.PULL_OUT: _Move(z, 1.0, 0, 0, 0, 0),
+        CameraMove.PAN_LEFT: _Move(1 + 2 * p, 1 + 2 * p, p, -p, 0, 0),
+        CameraMove.PAN_RIGHT: _Move(1 + 2 * p, 1 + 2 * p, -p, p, 0, 0),
+        CameraMove.TILT_UP: _Move(1 + 2 * p, 1 + 2 * p, 0, 0, p, -p),
+        CameraMove.TILT_DOWN: _Move(1 + 2 * p, 1 + 2 * p, 0, 0, -p, p),
+    }[move]
+
+
+def cover_box(src_w: float, src_h: float, out_w: int, out_h: int, focus: tuple[float, float],
+              zoom: float = 1.0, offset: tuple[float, float] = (0.0, 0.0)) -> tuple[float, float, float, float]:
+    """The crop box in source pixels that fills out_w x out_h, centred near ``focus``, kept inside."""
+    scale = max(out_w / src_w, out_h / src_h) * zoom
+    box_w, box_h = out_w / scale, out_h / scale
+    cx = focus[0] * src_w + offset[0] * box_w
+    cy = focus[1] * src_h + offset[1] * box_h
+    left = min(max(cx - box_w / 2, 0.0), src_w - box_w)
+    top = min(max(cy - box_h / 2, 0.0), src_h - box_h)
+    return (left, top, left + box_w, top + box_h)
+
+
+def blurred_fill(image: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """A blurred, darkened cover-fit of ``image``: blur on a tiny copy, then upscale (cheap and smooth)."""
+    small_w = max(8, size[0] // 16)
+    small_h = max(8, size[1] // 16)
+    box = cover_box(image.width, image.height, small_w, small_h, (0.5, 0.5))
+    small = image.resize((small_w, small_h), Image.BILINEAR, box=box, reducing_gap=2.0)
+    small = small.filter(ImageFilter.GaussianBlur(radius=2.5))
+    fill = small.resize(size, Image.BILINEAR)
+    return ImageEnhance.Brightness(fill).enhance(0.55)
+
+
+class ImageShotFrames:
+    """A still image with an eased camera move over the shot's whole span."""
+
+    def __init__(self, image: Image.Image, shot: Shot, index: int, size: tuple[int, int], span_ms: int):
+        self.size = size
+        self.span_ms = max(span_ms, 1)
+        self.fit = shot.fit
+        self.focus = (shot.focus_x, shot.focus_y)
+        self.move = _move_path(resolve_camera_move(shot.camera_move, index))
+        out_w, out_h = size
+        if self.fit is Fit.COVER:
+            # Pre-shrink big photos once so the per-frame resample reads ~1.2x the output, not 12 MP.
+            max_zoom = max(self.move.zoom_from, self.move.zoom_to)
+            need = max(out_w / image.width, out_h / image.height) * max_zoom * 1.2
+            if need < 1.0:
+                image = image.resize((max(1, round(image.width * need)), max(1, round(image.height * need))),
+                                     Image.LANCZOS, reducing_gap=3.0)
+            self.image = image
+            self.background = None
+        else:
+            fit_scale = min(out_w / image.width, out_h / image.height)
+            self.fg_size = (max(1, round(image.width * fit_scale)), max(1, round(image.height * fit_scale)))
+            need = fit_scale * 1.1
+            if need < 1.0:
+                image = image.resize((max(1, round(image.width * need)), max(1, round(image.height * need))),
+                                     Image.LANCZOS, reducing_gap=3.0)
+            self.image = image
+            self.background = blurred_fill(image, size)
+
+    def frame(self, t_ms: float) -> Image.Image:
+        k = ease_in_out(t_ms / self.span_ms)
+        m = self.move
+        zoom = m.zoom_from + (m.zoom_to - m.zoom_from) * k
+        dx = m.dx_from + (m.dx_to - m.dx_from) * k
+        dy = m.dy_from + (m.dy_to - m.dy_from) * k
+        if self.fit is Fit.COVER:
+            box = cover_box(self.image.width, self.image.height, *self.size, self.focus, zoom, (dx, dy))
+            return self.image.resize(self.size, Image.BILINEAR, box=box)
+        # Contain: the whole picture stays visible; the move is a slow zoom of the picture itself.
+        gentle = 1.0 + (zoom - 1.0) * 0.4
+        w, h = (max(1, round(self.fg_size[0] * gentle)), max(1, round(self.fg_size[1] * gentle)))
+        fg = self.image.resize((w, h), Image.BILINEAR)
+        frame = self.background.copy()
+        frame.paste(fg, ((self.size[0] - w) // 2, (self.size[1] - h) // 2))
+        return frame
+
+
+class VideoShotFrames:
+    """A clip decoded by ffmpeg (through MoviePy's reader) already scaled to what the fit needs."""
+
+    def __init__(self, info: MediaInfo, shot: Shot, size: tuple[int, int]):
+        from moviepy.video.io.ffmpeg_reader import FFMPEG_VideoReader
+
+        self.size = size
+        self.fit = shot.fit
+        self.start_s = shot.clip_start_ms / 1000
+        self.clip_end_s = info.duration_ms / 1000
+        out_w, out_h = size
+        if self.fit is Fit.COVER:
+            scale = max(out_w / info.width, out_h / info.height)
+        else:
+            scale = min(out_w / info.width, out_h / info.height)
+        # Even sizes: some decoders' scalers round odd targets differently than asked.
+        self.decoded = (max(2, math.ceil(info.width * scale / 2) * 2), max(2, math.ceil(info.height * scale / 2) * 2))
+        if self.fit is Fit.COVER:
+            self.decoded = (max(self.decoded[0], out_w), max(self.decoded[1], out_h))
+            fx, fy = shot.focus_x, shot.focus_y
+            self.crop_xy = (round((self.decoded[0] - out_w) * fx), round((self.decoded[1] - out_h) * fy))
+        self.reader = FFMPEG_VideoReader(str(info.path), decode_file=False, target_resolution=self.decoded,
+                                         resize_algo="bicubic")
+        end_s = min(self.reader.duration or self.clip_end_s, self.clip_end_s)
+        self.last_s = max(0.0, end_s - 1.5 / max(self.reader.fps, 1))  # the last frame that surely decodes
+
+    def frame(self, t_ms: float) -> Image.Image:
+        t = min(self.start_s + t_ms / 1000, self.last_s)  # past the clip's end: hold its last frame
+        array = self.reader.get_frame(t)
+        image = Image.fromarray(array)
+        if image.size != self.decoded:
+            image = image.resize(self.decoded, Image.BILINEAR)
+        if self.fit is Fit.COVER:
+            x, y = self.crop_xy
+            return image.crop((x, y, x + self.size[0], y + self.size[1]))
+        frame = blurred_fill(image, self.size)
+        frame.paste(image, ((self.size[0] - image.width) // 2, (self.size[1] - image.height) // 2))
+        return frame
+
+    def close(self) -> None:
+        self.reader.close()
+
+
+def open_shot_frames(info: MediaInfo, image_loader, shot: Shot, index: int, size: tuple[int, int],
+                     span_ms: int) -> ImageShotFrames | VideoShotFrames:
+    from studio.media import MediaKind
+
+    if info.kind is MediaKind.IMAGE:
+        return ImageShotFrames(image_loader(Path(info.path)), shot, index, size, span_ms)
+    return VideoShotFrames(info, shot, size)

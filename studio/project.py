@@ -1,0 +1,287 @@
+"""The project model: the spine every stage reads and returns.
+
+A Project holds the idea's storyboard (shots plus a character/style bible), how captions look,
+the music, the AI label and the platform preset. Models are frozen: an edit is
+``project.model_copy(update=...)`` or a helper here, never mutation, so a stage cannot change a
+project behind its caller's back.
+
+Media paths: in memory a path may be absolute (files the user just picked). In a project *file*
+every path is relative to the file's folder and may not leave it; ``project_files`` enforces that
+by validating with ``context={"project_root": folder}``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid
+from enum import StrEnum
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from studio.presets import PresetName
+
+SCHEMA_VERSION = 1
+
+MAX_CAPTION_CHARS = 200
+MAX_SHOTS = 200
+MIN_SHOT_MS = 300
+MAX_SHOT_MS = 120_000
+
+_HEX_COLOR = r"^#[0-9A-Fa-f]{6}([0-9A-Fa-f]{2})?$"
+Color = Annotated[str, Field(pattern=_HEX_COLOR, description="#RRGGBB or #RRGGBBAA")]
+
+# C0/C1 controls, DEL, bidi overrides/isolates that can reorder text deceptively, and BOMs. Newlines
+# are kept (an explicit line break in a caption); ZWJ/ZWNJ and variation selectors are kept because
+# emoji sequences and some scripts need them.
+_STRIP = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]")
+
+
+def clean_text(value: str) -> str:
+    """NFC-normalise and remove control characters; keep newlines, collapse runs of blank lines."""
+    value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
+    value = _STRIP.sub("", value)
+    value = re.sub(r"\n{3,}", "\n\n", value)
+    return value.strip()
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False, validate_default=True)
+
+
+class CameraMove(StrEnum):
+    AUTO = "auto"
+    NONE = "none"
+    PUSH_IN = "push_in"
+    PULL_OUT = "pull_out"
+    PAN_LEFT = "pan_left"
+    PAN_RIGHT = "pan_right"
+    TILT_UP = "tilt_up"
+    TILT_DOWN = "tilt_down"
+
+
+class Fit(StrEnum):
+    COVER = "cover"
+    CONTAIN = "contain"
+
+
+class Transition(StrEnum):
+    CUT = "cut"
+    CROSSFADE = "crossfade"
+    FADE = "fade"  # through black
+
+
+class ShotStatus(StrEnum):
+    PLANNED = "planned"
+    RENDERED = "rendered"
+    FAILED = "failed"
+
+
+class Language(StrEnum):
+    AUTO = "auto"
+    ZH = "zh"
+    EN = "en"
+
+
+class CaptionPosition(StrEnum):
+    BOTTOM = "bottom"
+    MIDDLE = "middle"
+    TOP = "top"
+
+
+class LabelPosition(StrEnum):
+    TOP_LEFT = "top_left"
+    TOP_RIGHT = "top_right"
+    BOTTOM_LEFT = "bottom_left"
+    BOTTOM_RIGHT = "bottom_right"
+
+
+def _check_media_path(value: str | None, info: ValidationInfo) -> str | None:
+    """In a project file, a media path must stay inside the project folder."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        raise ValueError("is empty")
+    if "\x00" in value:
+        raise ValueError("contains a NUL character")
+    if not (info.context or {}).get("project_root"):
+        return value
+    if value.startswith(("/", "\\")) or PureWindowsPath(value).drive:
+        raise ValueError(f"{value!r} is absolute; paths in a project file are relative to its folder")
+    parts = PurePosixPath(value.replace("\\", "/")).parts
+    if ".." in parts:
+        raise ValueError(f"{value!r} leaves the project folder")
+    return value
+
+
+class WordTiming(_Model):
+    """One word of a caption with its time inside the shot, for word-by-word highlight."""
+
+    text: str = Field(min_length=1, max_length=64)
+    start_ms: int = Field(ge=0)
+    end_ms: int = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> WordTiming:
+        if self.end_ms <= self.start_ms:
+            raise ValueError(f"word {self.text!r} ends ({self.end_ms} ms) before it starts ({self.start_ms} ms)")
+        return self
+
+
+class Shot(_Model):
+    """The unit of work and of caching: what one shot shows, says and how it moves."""
+
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12], pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    visual_prompt: str = Field(default="", max_length=4000)
+    caption: str = Field(default="", max_length=MAX_CAPTION_CHARS)
+    caption_words: tuple[WordTiming, ...] = Field(default=(), max_length=200)
+    voiceover: str = Field(default="", max_length=2000)
+    duration_ms: int = Field(default=3000, ge=MIN_SHOT_MS, le=MAX_SHOT_MS)
+    camera_move: CameraMove = CameraMove.AUTO
+    transition: Transition = Field(default=Transition.CUT, description="How this shot enters from the previous one.")
+    transition_ms: int = Field(default=500, ge=0, le=3000)
+    fit: Fit = Fit.COVER
+    focus_x: float = Field(default=0.5, ge=0.0, le=1.0, description="Point kept in frame when cropping, 0..1.")
+    focus_y: float = Field(default=0.5, ge=0.0, le=1.0)
+    media: str | None = Field(default=None, description="Image or clip, relative to the project folder.")
+    clip_start_ms: int = Field(default=0, ge=0, description="Where a clip starts playing.")
+    clip_audio_gain_db: float | None = Field(
+        default=None, ge=-60, le=12, description="Keep a clip's own sound at this gain; null mutes it."
+    )
+    seed: int | None = Field(default=None, ge=0, le=2**63 - 1)
+    status: ShotStatus = ShotStatus.PLANNED
+
+    @field_validator("caption", "voiceover", "visual_prompt", mode="before")
+    @classmethod
+    def _clean(cls, value: Any) -> Any:
+        return clean_text(value) if isinstance(value, str) else value
+
+    @field_validator("media")
+    @classmethod
+    def _media_path(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return _check_media_path(value, info)
+
+    @model_validator(mode="after")
+    def _words_inside_shot(self) -> Shot:
+        for word in self.caption_words:
+            if word.start_ms >= self.duration_ms:
+                raise ValueError(f"caption word {word.text!r} starts at {word.start_ms} ms, "
+                                 f"after the shot ends ({self.duration_ms} ms)")
+        return self
+
+
+class BibleEntry(_Model):
+    name: str = Field(min_length=1, max_length=80)
+    description: str = Field(max_length=1000)
+
+
+class Bible(_Model):
+    """Canonical descriptions carried into every shot prompt so shots stay consistent."""
+
+    characters: tuple[BibleEntry, ...] = Field(default=(), max_length=20)
+    look: str = Field(default="", max_length=1000, description="One line for the visual style of every shot.")
+
+
+class Storyboard(_Model):
+    title: str = Field(default="", max_length=200)
+    hook: str = Field(default="", max_length=120, description="Large title shown over the opening seconds.")
+    bible: Bible = Bible()
+    shots: tuple[Shot, ...] = Field(default=(), max_length=MAX_SHOTS)
+    description: str = Field(default="", max_length=2000)
+    hashtags: tuple[str, ...] = Field(default=(), max_length=30)
+
+    @field_validator("title", "hook", "description", mode="before")
+    @classmethod
+    def _clean(cls, value: Any) -> Any:
+        return clean_text(value) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Storyboard:
+        seen: set[str] = set()
+        for index, shot in enumerate(self.shots, start=1):
+            if shot.id in seen:
+                raise ValueError(f"shot {index} reuses the id {shot.id!r}; shot ids must be unique")
+            seen.add(shot.id)
+        return self
+
+
+class CaptionStyle(_Model):
+    """How captions look. Sizes are pixels at the 1080-wide reference and scale with the preset."""
+
+    preset: str = Field(default="bold_stroke", max_length=40, description="Named preset this style started from.")
+    font: str = Field(default="sans", pattern=r"^(sans|serif)$")
+    bold: bool = True
+    size_px: int = Field(default=64, ge=20, le=200)
+    color: Color = "#FFFFFF"
+    stroke_color: Color = "#000000"
+    stroke_px: int = Field(default=6, ge=0, le=30)
+    shadow_color: Color | None = None
+    shadow_offset_px: int = Field(default=4, ge=0, le=40)
+    shadow_blur_px: int = Field(default=6, ge=0, le=40)
+    box_color: Color | None = None
+    box_padding_px: int = Field(default=20, ge=0, le=80)
+    box_radius_px: int = Field(default=16, ge=0, le=80)
+    highlight_color: Color = "#FFD400"
+    position: CaptionPosition = CaptionPosition.BOTTOM
+    max_lines: int = Field(default=3, ge=1, le=6)
+    line_spacing: float = Field(default=1.2, ge=0.8, le=2.5)
+
+
+class MusicTrack(_Model):
+    path: str = Field(description="Audio file, relative to the project folder.")
+    gain_db: float = Field(default=-8.0, ge=-60, le=12)
+    start_ms: int = Field(default=0, ge=0, description="Where in the song the clip starts.")
+    fade_in_ms: int = Field(default=300, ge=0, le=10_000)
+    fade_out_ms: int = Field(default=1500, ge=0, le=10_000)
+    loop: bool = Field(default=True, description="Loop the song when the clip is longer than it.")
+
+    @field_validator("path")
+    @classmethod
+    def _media_path(cls, value: str, info: ValidationInfo) -> str:
+        return _check_media_path(value, info)
+
+
+class AiLabel(_Model):
+    """The AI-generated label. The visible one can be moved or turned off; the metadata one cannot."""
+
+    visible: bool = True
+    position: LabelPosition = LabelPosition.TOP_LEFT
+    visible_ms: int | None = Field(
+        default=3000, ge=2000, description="How long the visible label shows from the start; null for the whole clip."
+    )
+    text: str | None = Field(default=None, max_length=40, description="Override of the localized label text.")
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _clean(cls, value: Any) -> Any:
+        return clean_text(value) or None if isinstance(value, str) else value
+
+
+class Project(_Model):
+    schema_version: int = Field(default=SCHEMA_VERSION, ge=1)
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex, pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    language: Language = Language.AUTO
+    preset: PresetName = PresetName.DOUYIN
+    storyboard: Storyboard = Storyboard()
+    caption_style: CaptionStyle = CaptionStyle()
+    music: MusicTrack | None = None
+    label: AiLabel = AiLabel()
+    hook_ms: int = Field(default=2500, ge=500, le=10_000, description="How long the hook title shows.")
+    cover_time_ms: int | None = Field(default=None, ge=0, description="Frame used for the cover; null picks one.")
+
+    @property
+    def shots(self) -> tuple[Shot, ...]:
+        return self.storyboard.shots
+
+    def with_shots(self, shots: tuple[Shot, ...] | list[Shot]) -> Project:
+        return self.model_copy(update={"storyboard": self.storyboard.model_copy(update={"shots": tuple(shots)})})
+
+    def resolved_language(self) -> Language:
+        """The caption language; ``auto`` reads the captions (any Han character means Chinese)."""
+        if self.language is not Language.AUTO:
+            return self.language
+        text = self.storyboard.hook + "".join(s.caption for s in self.shots)
+        return Language.ZH if re.search(r"[\u3400-\u9fff\uf900-\ufaff]", text) else Language.EN

@@ -1,0 +1,235 @@
+"""Project files: versioned JSON on disk, validated on load, written atomically.
+
+The file format is the Project model dumped to JSON with ``schema_version``. Paths inside are
+relative to the file's folder; on save, media that lives outside that folder is linked (or copied)
+into ``<stem>.media/`` beside the file, so a saved project is self-contained and never points out
+of its folder. Loading validates everything and reports the first problems with the field named.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from studio.errors import MissingMediaError, ProjectError, ProjectValidationError, SchemaVersionError, UnsafePathError
+from studio.project import SCHEMA_VERSION, Project
+
+MAX_PROJECT_BYTES = 5 * 1024 * 1024
+
+# schema_version N -> function turning a version-N dict into a version-(N+1) dict.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def project_schema() -> dict[str, Any]:
+    """The published JSON Schema of the project file (``python -m studio schema``)."""
+    schema = Project.model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://shortstudio.dev/schema/project-v{SCHEMA_VERSION}.json"
+    schema["title"] = "Short studio project"
+    schema["description"] = (
+        "A short-video project: storyboard, caption style, music, AI label and platform preset. "
+        "Media paths are relative to the folder of the project file and may not leave it."
+    )
+    return schema
+
+
+def format_location(loc: tuple[int | str, ...]) -> str:
+    """('storyboard', 'shots', 2, 'caption') -> 'shot 3 caption' -- names a user would recognise."""
+    parts: list[str] = []
+    items = list(loc)
+    i = 0
+    while i < len(items):
+        item = items[i]
+        if item == "storyboard" and i + 1 < len(items) and items[i + 1] == "shots":
+            i += 1
+            if i + 1 < len(items) and isinstance(items[i + 1], int):
+                parts.append(f"shot {items[i + 1] + 1}")
+                i += 2
+                continue
+            parts.append("shots")
+        elif isinstance(item, int):
+            parts.append(f"#{item + 1}")
+        elif item != "storyboard":
+            parts.append(str(item).replace("_", " "))
+        i += 1
+    return " ".join(parts) or "project"
+
+
+def describe_validation_error(err: ValidationError, *, limit: int = 3) -> str:
+    """One readable sentence (or a few joined) naming each bad field and what is wrong with it."""
+    problems = []
+    for item in err.errors()[:limit]:
+        message = item["msg"].removeprefix("Value error, ")
+        where = format_location(tuple(item["loc"]))
+        if item["type"] == "string_too_long":
+            got = item.get("input")
+            length = len(got) if isinstance(got, str) else "?"
+            message = f"is {length} characters long; the limit is {item['ctx']['max_length']}"
+        elif item["type"] == "extra_forbidden":
+            message = "is not a known field"
+        problems.append(f"{where}: {message}")
+    more = len(err.errors()) - limit
+    if more > 0:
+        problems.append(f"and {more} more problem(s)")
+    return "; ".join(problems)
+
+
+def validate_project(data: Any, *, project_root: Path | None = None) -> Project:
+    """Validate a dict into a Project; with ``project_root`` the file-format path rules apply."""
+    context = {"project_root": str(project_root)} if project_root is not None else None
+    try:
+        return Project.model_validate(data, context=context)
+    except ValidationError as err:
+        message = describe_validation_error(err)
+        if "leaves the project folder" in message or "is absolute" in message:
+            raise UnsafePathError(message) from None
+        raise ProjectValidationError(message) from None
+
+
+def migrate(data: dict[str, Any]) -> dict[str, Any]:
+    version = data.get("schema_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ProjectValidationError(f"schema_version must be a positive integer, got {version!r}")
+    if version > SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"this project was written by a newer studio (schema_version {version}); "
+            f"this studio reads up to {SCHEMA_VERSION}: update the studio to open it"
+        )
+    while version < SCHEMA_VERSION:
+        data = MIGRATIONS[version](data)
+        version = data["schema_version"]
+    return data
+
+
+def load_project(path: str | os.PathLike[str]) -> tuple[Project, Path]:
+    """Read, migrate and validate a project file. Returns the project and its folder (media root)."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise ProjectError(f"project file {path} does not exist") from None
+    except OSError as err:
+        raise ProjectError(f"cannot read project file {path}: {err.strerror}") from None
+    if not path.is_file():
+        raise ProjectError(f"project file {path} is not a file")
+    if size > MAX_PROJECT_BYTES:
+        raise ProjectError(f"project file {path} is {size} bytes; project files are at most {MAX_PROJECT_BYTES}")
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ProjectError(f"project file {path} is not UTF-8 text") from None
+    except json.JSONDecodeError as err:
+        raise ProjectError(f"project file {path} is not valid JSON (line {err.lineno}: {err.msg})") from None
+    if not isinstance(data, dict):
+        raise ProjectError(f"project file {path} must hold a JSON object, not {type(data).__name__}")
+    root = path.resolve().parent
+    project = validate_project(migrate(data), project_root=root)
+    return project, root
+
+
+def resolve_media(path: str, root: Path | None) -> Path:
+    """A project media path as a real file path, refusing anything that resolves outside ``root``.
+
+    Symlinks are resolved before the check, so a link inside the folder pointing elsewhere is refused.
+    """
+    candidate = Path(path)
+    if root is None:
+        return candidate.expanduser()
+    resolved = (root / candidate).resolve()
+    if not resolved.is_relative_to(root.resolve()):
+        raise UnsafePathError(f"media path {path!r} resolves outside the project folder")
+    return resolved
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write bytes to ``path`` so readers see the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+    try:
+        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; a project file is an ordinary file
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _read_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# Read once at import (single-threaded start-up): os.umask is process-wide and not thread-safe.
+_UMASK = _read_umask()
+
+
+def project_json(project: Project) -> bytes:
+    return (project.model_dump_json(indent=2) + "\n").encode("utf-8")
+
+
+def _bundle_media(source: Path, media_dir: Path) -> Path:
+    """Hard-link (else copy) ``source`` into ``media_dir`` under a content-stable name."""
+    stat = source.stat()
+    digest = hashlib.sha256(f"{source.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:10]
+    target = media_dir / f"{source.stem[:40]}-{digest}{source.suffix.lower()}"
+    if target.exists():
+        return target
+    media_dir.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.partial")
+    try:
+        try:
+            os.link(source, tmp)
+        except OSError:
+            shutil.copyfile(source, tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def relocate_media(project: Project, *, source_root: Path | None, target_file: Path) -> Project:
+    """Rewrite media paths relative to ``target_file``'s folder, bundling outside files beside it."""
+    target_root = target_file.resolve().parent
+    media_dir = target_root / f"{target_file.stem}.media"
+
+    def relocate(path: str, what: str) -> str:
+        source = resolve_media(path, source_root)
+        if not source.is_file():
+            raise MissingMediaError(f"{what}: file {source} does not exist")
+        source = source.resolve()
+        if not source.is_relative_to(target_root):
+            source = _bundle_media(source, media_dir)
+        return source.relative_to(target_root).as_posix()
+
+    shots = [
+        shot.model_copy(update={"media": relocate(shot.media, f"shot {i}")}) if shot.media else shot
+        for i, shot in enumerate(project.shots, start=1)
+    ]
+    project = project.with_shots(shots)
+    if project.music is not None:
+        music = project.music.model_copy(update={"path": relocate(project.music.path, "music")})
+        project = project.model_copy(update={"music": music})
+    return project
+
+
+def save_project(project: Project, path: str | os.PathLike[str], *, source_root: Path | None = None) -> Project:
+    """Save atomically; returns the project as saved (with paths relative to the file's folder)."""
+    path = Path(path)
+    saved = relocate_media(project, source_root=source_root, target_file=path)
+    # Re-validate with the file-format rules so we never write a file we would refuse to load.
+    validate_project(json.loads(project_json(saved)), project_root=path.resolve().parent)
+    write_atomic(path, project_json(saved))
+    return saved

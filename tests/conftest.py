@@ -1,0 +1,48 @@
+"""Shared fixtures. Tests never reach the network: no hub downloads, no Gradio analytics."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class LaunchedStudio:
+    url: str
+    settings: Any  # studio.settings.Settings
+    demo: Any  # gradio.Blocks
+
+    @property
+    def renders(self) -> Path:
+        return self.settings.data_dir / "renders"
+
+
+@pytest.fixture(scope="session")
+def studio_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LaunchedStudio]:
+    """The studio UI launched the way ``python app.py`` launches it, on a free local port, with its own data dir."""
+    import app
+    from studio.settings import Settings
+
+    settings = Settings.from_env({"STUDIO_DATA_DIR": str(tmp_path_factory.mktemp("studio-data"))})
+    port = free_port()
+    demo = app.build_demo(settings)
+    app.launch(demo, settings, host="127.0.0.1", port=port, prevent_thread_lock=True)
+    try:
+        yield LaunchedStudio(f"http://127.0.0.1:{port}/", settings, demo)
+    finally:
+        demo.close(verbose=False)

@@ -1,0 +1,1 @@
+"""Shared test helpers: synthetic media generators (``helpers.media``)."""
