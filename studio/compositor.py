@@ -35,7 +35,7 @@ from studio.encode import EncodeJob, Encoder
 from studio.errors import CaptionError, MissingMediaError, ProjectValidationError, RenderCancelled, StudioError
 from studio.frames import ImageShotFrames, VideoShotFrames, open_shot_frames
 from studio.labels import COMMENT, MIN_LABEL_TEXT_FRACTION, aigc_json, aigc_metadata, label_text
-from studio.media import MediaInfo, MediaKind, load_image, probe
+from studio.media import MediaInfo, MediaKind, probe
 from studio.presets import PlatformPreset, get_preset
 from studio.project import CaptionPosition, LabelPosition, Project, Transition
 from studio.project_files import project_json, resolve_media, save_project
@@ -231,8 +231,8 @@ class FrameRenderer:
     def _source(self, index: int):
         if index not in self.sources:
             span = self.plan.timeline.spans[index]
-            self.sources[index] = open_shot_frames(self.plan.media[index], lambda p: load_image(p, self.settings),
-                                                   span.shot, index, self.size, span.duration_ms)
+            self.sources[index] = open_shot_frames(self.plan.media[index], span.shot, index, self.size,
+                                                   self.plan.preset.fps, span.duration_ms, self.settings)
         return self.sources[index]
 
     def frame_at(self, t_ms: float) -> Image.Image:
@@ -316,6 +316,31 @@ def plan_render(project: Project, settings: Settings, project_root: Path | None 
     preset, timeline, media, music_path = check_project(project, settings, project_root)
     overlays = build_overlays(project, preset, timeline, settings)
     return RenderPlan(project, preset, timeline, media, music_path, overlays)
+
+
+def as_videoclip(plan: RenderPlan, settings: Settings):
+    """The composite as a MoviePy ``VideoClip`` with its mixed sound, for Python users who edit further.
+
+    Frames come from the same FrameRenderer as an export. MoviePy may ask for frames out of order
+    (previews, ``save_frame``), so each request that goes backwards starts a fresh renderer.
+    """
+    import numpy as np
+    from moviepy import AudioArrayClip, VideoClip
+
+    state: dict[str, object] = {"renderer": None, "t": -1.0}
+
+    def frame_function(t: float):
+        renderer = state["renderer"]
+        if renderer is None or t < state["t"]:
+            if renderer is not None:
+                renderer.close()
+            renderer = state["renderer"] = FrameRenderer(plan, settings)
+        state["t"] = t
+        return np.asarray(renderer.frame_at(t * 1000))
+
+    mix = audio.mix_timeline(plan.timeline, plan.media, settings, plan.project.music, plan.music_path)
+    clip = VideoClip(frame_function=frame_function, duration=plan.timeline.duration_ms / 1000)
+    return clip.with_fps(plan.preset.fps).with_audio(AudioArrayClip(mix, fps=audio.SAMPLE_RATE))
 
 
 # -- the whole job ----------------------------------------------------------------------------------
@@ -417,4 +442,4 @@ def compose(project: Project, output: str | os.PathLike[str], *, settings: Setti
     )
 
 
-__all__ = ["ComposeResult", "FrameRenderer", "RenderPlan", "compose", "plan_render"]
+__all__ = ["ComposeResult", "FrameRenderer", "RenderPlan", "as_videoclip", "compose", "plan_render"]

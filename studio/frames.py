@@ -15,8 +15,10 @@ from pathlib import Path
 
 from PIL import Image, ImageEnhance, ImageFilter
 
-from studio.media import MediaInfo
+from studio.decode import ClipDecoder
+from studio.media import MediaInfo, MediaKind, load_image
 from studio.project import CameraMove, Fit, Shot
+from studio.settings import Settings
 
 # How far a move travels: zoom factor at the end of a push-in, and the pan/tilt distance as a
 # fraction of the frame. Gentle on purpose: a slideshow should breathe, not swim.
@@ -131,52 +133,22 @@ class ImageShotFrames:
 
 
 class VideoShotFrames:
-    """A clip decoded by ffmpeg (through MoviePy's reader) already scaled to what the fit needs."""
+    """A clip, fitted to the frame by ffmpeg (see studio.decode), frame by frame in time order."""
 
-    def __init__(self, info: MediaInfo, shot: Shot, size: tuple[int, int]):
-        from moviepy.video.io.ffmpeg_reader import FFMPEG_VideoReader
-
+    def __init__(self, ffmpeg: str, info: MediaInfo, shot: Shot, size: tuple[int, int], fps: int, span_ms: int):
         self.size = size
-        self.fit = shot.fit
-        self.start_s = shot.clip_start_ms / 1000
-        self.clip_end_s = info.duration_ms / 1000
-        out_w, out_h = size
-        if self.fit is Fit.COVER:
-            scale = max(out_w / info.width, out_h / info.height)
-        else:
-            scale = min(out_w / info.width, out_h / info.height)
-        # Even sizes: some decoders' scalers round odd targets differently than asked.
-        self.decoded = (max(2, math.ceil(info.width * scale / 2) * 2), max(2, math.ceil(info.height * scale / 2) * 2))
-        if self.fit is Fit.COVER:
-            self.decoded = (max(self.decoded[0], out_w), max(self.decoded[1], out_h))
-            fx, fy = shot.focus_x, shot.focus_y
-            self.crop_xy = (round((self.decoded[0] - out_w) * fx), round((self.decoded[1] - out_h) * fy))
-        self.reader = FFMPEG_VideoReader(str(info.path), decode_file=False, target_resolution=self.decoded,
-                                         resize_algo="bicubic")
-        end_s = min(self.reader.duration or self.clip_end_s, self.clip_end_s)
-        self.last_s = max(0.0, end_s - 1.5 / max(self.reader.fps, 1))  # the last frame that surely decodes
+        self.decoder = ClipDecoder(ffmpeg, info, fit=shot.fit, focus=(shot.focus_x, shot.focus_y), size=size,
+                                   fps=fps, start_ms=shot.clip_start_ms, max_ms=span_ms)
 
     def frame(self, t_ms: float) -> Image.Image:
-        t = min(self.start_s + t_ms / 1000, self.last_s)  # past the clip's end: hold its last frame
-        array = self.reader.get_frame(t)
-        image = Image.fromarray(array)
-        if image.size != self.decoded:
-            image = image.resize(self.decoded, Image.BILINEAR)
-        if self.fit is Fit.COVER:
-            x, y = self.crop_xy
-            return image.crop((x, y, x + self.size[0], y + self.size[1]))
-        frame = blurred_fill(image, self.size)
-        frame.paste(image, ((self.size[0] - image.width) // 2, (self.size[1] - image.height) // 2))
-        return frame
+        return Image.frombuffer("RGB", self.size, self.decoder.frame_bytes_at(t_ms), "raw", "RGB", 0, 1)  # copied on first paste
 
     def close(self) -> None:
-        self.reader.close()
+        self.decoder.close()
 
 
-def open_shot_frames(info: MediaInfo, image_loader, shot: Shot, index: int, size: tuple[int, int],
-                     span_ms: int) -> ImageShotFrames | VideoShotFrames:
-    from studio.media import MediaKind
-
+def open_shot_frames(info: MediaInfo, shot: Shot, index: int, size: tuple[int, int], fps: int, span_ms: int,
+                     settings: Settings) -> ImageShotFrames | VideoShotFrames:
     if info.kind is MediaKind.IMAGE:
-        return ImageShotFrames(image_loader(Path(info.path)), shot, index, size, span_ms)
-    return VideoShotFrames(info, shot, size)
+        return ImageShotFrames(load_image(Path(info.path), settings), shot, index, size, span_ms)
+    return VideoShotFrames(settings.ffmpeg_exe(), info, shot, size, fps, span_ms)

@@ -295,3 +295,15 @@ def test_contain_shows_all_over_a_blurred_fill(media, settings):
     frame = _frame(project, settings, 0)
     # A 16:9 picture fitted to 540 wide is ~304 tall: above and below it is the darker blurred fill.
     assert frame[100, 270].max() < 140 and frame[480, :].std() > 30
+
+
+def test_moviepy_clip_matches_the_export_frames(media, settings):
+    from studio.compositor import as_videoclip
+
+    project = _project([Shot(media=str(media["wide"]), caption="MoviePy 🎞️", duration_ms=1000),
+                        Shot(media=str(media["clip"]), duration_ms=600, transition=Transition.CROSSFADE)])
+    clip = as_videoclip(plan_render(project, settings), settings)
+    assert clip.size == (540, 960) and clip.fps == 30 and abs(clip.duration - 1.3) < 1e-6  # crossfade capped at half of 600 ms
+    assert clip.audio is not None and abs(clip.audio.duration - 1.3) < 0.01
+    assert np.array_equal(clip.get_frame(0.9).astype(np.int16), _frame(project, settings, 900))
+    assert np.array_equal(clip.get_frame(0.2).astype(np.int16), _frame(project, settings, 200))  # backwards
