@@ -14,6 +14,7 @@ were laid out exactly as in the plain state, never re-shapes the text.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -31,10 +32,10 @@ HOOK_SIZE_FACTOR = 1.5
 HOOK_MAX_LINES = 3
 EMOJI_EM = 1.1
 """Height of an emoji's bitmap box in ems: its ink then matches the height of bold Han glyphs."""
-LABEL_FONT_FRACTION = 0.5
-"""Label font size as a fraction of the pill height: a caller that must guarantee a text size
-(GB 45438-2025 asks for 5 % of the shorter side) asks for ``ceil(text_px / LABEL_FONT_FRACTION)``."""
+LABEL_FONT_FRACTION = 0.62
+"""Label font size as a fraction of the pill height (the rest is the pill's margin above and below)."""
 LABEL_BACKGROUND: RGBA = (0, 0, 0, 140)
+_OVERHANG_EM_PERCENT = 8  # how far ink may stick out past the first/last glyph advance, in % of an em
 _ALPHA_CUTOFF = 4  # alpha at or below this (under 2 %) is blur tail, not ink, when cropping
 
 RGBA = tuple[int, int, int, int]
@@ -63,17 +64,17 @@ class _Look:
     bold: bool
     font_px: int
     color: RGBA
-    stroke_color: RGBA
-    stroke_px: int
-    shadow_color: RGBA | None
-    shadow_offset_px: int
-    shadow_blur_px: int
-    box_color: RGBA | None
-    box_padding_px: int
-    box_radius_px: int
     highlight_color: RGBA
     line_spacing: float
     max_lines: int
+    stroke_color: RGBA = (0, 0, 0, 255)
+    stroke_px: int = 0
+    shadow_color: RGBA | None = None
+    shadow_offset_px: int = 0
+    shadow_blur_px: int = 0
+    box_color: RGBA | None = None
+    box_padding_px: int = 0
+    box_radius_px: int = 0
 
     def at_size(self, font_px: int) -> _Look:
         """The same look with a smaller font: stroke, shadow and box shrink in proportion."""
@@ -88,10 +89,26 @@ class _Look:
             box_radius_px=round(self.box_radius_px * k),
         )
 
+    def _shadow_reach(self) -> tuple[int, int]:
+        """How far the blurred shadow reaches left and right of the outlined ink (2.5 sigma: beyond
+        that the blur is under the crop's alpha cutoff)."""
+        if self.shadow_color is None:
+            return 0, 0
+        spread = (5 * self.shadow_blur_px + 1) // 2
+        return max(0, spread - self.shadow_offset_px), self.shadow_offset_px + spread
+
     def margin_px(self) -> int:
-        """How far ink can reach beyond the glyph advances on each side."""
-        shadow = self.shadow_offset_px + (5 * self.shadow_blur_px + 1) // 2 if self.shadow_color else 0
-        return self.stroke_px + (self.box_padding_px if self.box_color else 0) + shadow
+        """Canvas room on every side of the glyph advances: the furthest any ink can reach."""
+        box = self.box_padding_px if self.box_color else 0
+        return max(box, self.stroke_px + max(self._shadow_reach()))
+
+    def extra_width_px(self) -> int:
+        """Width the outline, shadow and box add to the widest line, so lines can be budgeted;
+        includes glyphs overhanging their advance (the tail of a leading "j") on either end."""
+        left, right = self._shadow_reach()
+        box = self.box_padding_px if self.box_color else 0
+        overhang = -(-self.font_px * _OVERHANG_EM_PERCENT // 100)
+        return max(box, self.stroke_px + left) + max(box, self.stroke_px + right) + overhang
 
 
 def _caption_look(style: CaptionStyle, scale: float) -> _Look:
@@ -150,12 +167,13 @@ class _Typesetter:
         self.px = look.font_px
         ascent, descent = self._emoji_font().getmetrics()
         self.emoji_scale = look.font_px * EMOJI_EM / (ascent + descent)  # the bitmap box is ascent + descent
-        self._emoji_ascent = ascent * self.emoji_scale
         self._emoji_height = (ascent + descent) * self.emoji_scale
-        primary = self.font(self.chain[0])
-        top, bottom = primary.getbbox("中", anchor="ls")[1::2] if fonts.covers(self.chain[0], "中") else (-0.86, 0.1)
-        self.em_top = top  # negative: ink top of a Han glyph relative to the baseline
-        self.em_bottom = bottom
+        # Ink top (negative) and bottom of a Han glyph relative to the baseline: the box every
+        # line is centred and boxed on, whatever mix of scripts it holds.
+        if fonts.covers(self.chain[0], "中"):
+            self.em_top, self.em_bottom = self.font(self.chain[0]).getbbox("中", anchor="ls")[1::2]
+        else:
+            self.em_top, self.em_bottom = -0.86 * self.px, 0.1 * self.px
         self._widths: dict[tuple[FontFace, str, bool], float] = {}
 
     def _emoji_font(self) -> ImageFont.FreeTypeFont:
@@ -257,33 +275,38 @@ def _highlight_spans(placed: _PlacedRun, setter: _Typesetter, span: tuple[int, i
     return intervals
 
 
-def _paint(lines: Sequence[Line], setter: _Typesetter, highlight: tuple[int, int] | None) -> Image.Image:
-    """Paint the laid-out lines with the look's box, shadow, stroke, fill and emoji; crop to ink."""
-    look, px = setter.look, setter.px
-    pitch = px * look.line_spacing
-    block_width = max((sum(setter.run_width(r) for r in visual_runs(line)) for line in lines), default=0.0)
-    margin = look.margin_px() + px  # room for ink that overhangs the advances (italics, accents)
-    size = (int(block_width) + 2 * margin + 2, int((len(lines) - 1) * pitch + 2 * px) + 2 * margin)
-    origin = (margin, margin + px)
-    placed = _place(lines, setter, origin, block_width)
+@dataclass
+class _Layers:
+    """Masks of one caption before colouring: glyphs, outline, highlight choice, and emoji."""
 
-    fill = Image.new("L", size)
-    stroke = Image.new("L", size) if look.stroke_px else None
-    chosen = Image.new("L", size)  # where the highlight colour replaces the text colour
-    emoji = Image.new("RGBA", size)
-    fill_draw = ImageDraw.Draw(fill)
-    stroke_draw = ImageDraw.Draw(stroke) if stroke is not None else None
+    fill: Image.Image
+    stroke: Image.Image | None
+    chosen: Image.Image  # where the highlight colour replaces the text colour
+    emoji: Image.Image
+
+
+def _draw_runs(
+    placed: Sequence[_PlacedRun], setter: _Typesetter, size: tuple[int, int], highlight: tuple[int, int] | None
+) -> _Layers:
+    stroke_px = setter.look.stroke_px
+    layers = _Layers(
+        Image.new("L", size),
+        Image.new("L", size) if stroke_px else None,
+        Image.new("L", size),
+        Image.new("RGBA", size),
+    )
+    fill_draw = ImageDraw.Draw(layers.fill)
+    stroke_draw = ImageDraw.Draw(layers.stroke) if layers.stroke is not None else None
     for item in placed:
         run = item.run
         if run.emoji:
             x = round(item.x)
             for cluster in run.clusters:
                 bitmap = setter.emoji_image(cluster.text)
-                emoji.alpha_composite(bitmap, (x, setter.emoji_top(item.baseline)))
+                layers.emoji.alpha_composite(bitmap, (x, setter.emoji_top(item.baseline)))
                 x += bitmap.width
             continue
-        font, direction = setter.font(run.face), "rtl" if run.rtl else "ltr"
-        xy = (item.x, item.baseline)
+        font, direction, xy = setter.font(run.face), "rtl" if run.rtl else "ltr", (item.x, item.baseline)
         fill_draw.text(xy, run.text, fill=255, font=font, anchor="ls", direction=direction)
         if stroke_draw is not None:
             stroke_draw.text(
@@ -293,7 +316,7 @@ def _paint(lines: Sequence[Line], setter: _Typesetter, highlight: tuple[int, int
                 font=font,
                 anchor="ls",
                 direction=direction,
-                stroke_width=look.stroke_px,
+                stroke_width=stroke_px,
                 stroke_fill=255,
             )
         intervals = _highlight_spans(item, setter, highlight) if highlight is not None else []
@@ -303,7 +326,20 @@ def _paint(lines: Sequence[Line], setter: _Typesetter, highlight: tuple[int, int
             ImageDraw.Draw(glyphs).text(xy, run.text, fill=255, font=font, anchor="ls", direction=direction)
             for left, right in intervals:
                 window.paste(255, (round(left), 0, round(right), size[1]))
-            chosen = ImageChops.lighter(chosen, ImageChops.multiply(glyphs, window))
+            layers.chosen = ImageChops.lighter(layers.chosen, ImageChops.multiply(glyphs, window))
+    return layers
+
+
+def _paint(lines: Sequence[Line], setter: _Typesetter, highlight: tuple[int, int] | None) -> Image.Image:
+    """Paint the laid-out lines with the look's box, shadow, stroke, fill and emoji; crop to ink."""
+    look, px = setter.look, setter.px
+    pitch = px * look.line_spacing
+    block_width = max((sum(setter.run_width(r) for r in visual_runs(line)) for line in lines), default=0.0)
+    margin = look.margin_px() + px  # room for ink that overhangs the advances (italics, accents)
+    size = (int(block_width) + 2 * margin + 2, int((len(lines) - 1) * pitch + 2 * px) + 2 * margin)
+    placed = _place(lines, setter, (margin, margin + px), block_width)
+    layers = _draw_runs(placed, setter, size, highlight)
+    fill, stroke, chosen, emoji = layers.fill, layers.stroke, layers.chosen, layers.emoji
 
     canvas = Image.new("RGBA", size)
     ink = ImageChops.lighter(fill, emoji.getchannel("A"))
@@ -398,16 +434,13 @@ def _fit(
             continue
         tried.add(px)
         sized = look.at_size(px)
-        available = max_width_px - 2 * sized.margin_px()
+        available = max_width_px - sized.extra_width_px()
         if available < px:
             raise ValueError(f"max_width_px={max_width_px} leaves no room for {px} px text with this style")
         setter = _Typesetter(fonts, sized)
         lines = break_lines(setter.clusters(text), available, setter.measure)
         if len(lines) <= sized.max_lines:
             image = _paint(lines, setter, highlight)
-            if image.width > max_width_px:  # only faint shadow tail can overshoot; trim it evenly
-                cut = (image.width - max_width_px) // 2
-                image = image.crop((cut, 0, cut + max_width_px, image.height))
             return RenderedText(image, tuple(line.text for line in lines), px)
     raise CaptionError(f"does not fit in {look.max_lines} lines at the smallest caption size; shorten it")
 
@@ -440,59 +473,37 @@ def render_hook_title(
     return _fit(text, _hook_look(style, scale), fonts, max_width_px, None)
 
 
-def render_label(text: str, *, height_px: int, fonts: FontBook) -> RenderedText:
-    """Render the visible AI-generated label: white text on a translucent dark pill exactly
-    ``height_px`` tall, legible on any footage without covering much of it."""
+def _core_glyph_ratio(text: str, fonts: FontBook) -> float:
+    """Height of the label's capitals and Han characters per pixel of font size, measured on the font.
+
+    Descenders and lowercase letters are left out: "text height" for a label means the height of its
+    characters as read (the Han character box, a Latin capital), which is what GB 45438 measures.
+    """
+    han = "".join(ch for ch in text if "\u3400" <= ch <= "\u9fff")
+    core = han or "".join(ch for ch in text if ch.isupper()) or text  # Chinese label: its Han characters
+    font = fonts.font(fonts.chain("sans", False)[0], 100)
+    left, top, right, bottom = font.getbbox(core, anchor="ls")
+    return max(0.3, (bottom - top) / 100)
+
+
+def render_label(text: str, *, glyph_px: float, fonts: FontBook) -> RenderedText:
+    """Render the visible AI-generated label: white text on a translucent dark pill, its capitals and
+    Han characters at least ``glyph_px`` tall, legible on any footage without covering much of it."""
     if not text.strip():
         raise ValueError("label text is empty")
-    if height_px < 8:
-        raise ValueError(f"height_px={height_px} is too small for a legible label (at least 8)")
-    px = max(6, round(height_px * LABEL_FONT_FRACTION))
-    look = _Look(
-        family="sans",
-        bold=False,
-        font_px=px,
-        color=(255, 255, 255, 255),
-        stroke_color=(0, 0, 0, 0),
-        stroke_px=0,
-        shadow_color=None,
-        shadow_offset_px=0,
-        shadow_blur_px=0,
-        box_color=None,
-        box_padding_px=0,
-        box_radius_px=0,
-        highlight_color=(255, 255, 255, 255),
-        line_spacing=1.0,
-        max_lines=1,
-    )
-    setter = _Typesetter(fonts, look)
+    if glyph_px < 4:
+        raise ValueError(f"glyph_px={glyph_px} is too small for a legible label (at least 4)")
+    px = max(6, math.ceil(glyph_px / _core_glyph_ratio(text, fonts)))
+    height_px = round(px / LABEL_FONT_FRACTION)
+    white = (255, 255, 255, 255)
+    setter = _Typesetter(fonts, _Look("sans", False, px, white, white, line_spacing=1.0, max_lines=1))
     line = break_lines(setter.clusters(" ".join(text.split())), float("inf"), setter.measure, balance=False)[0]
-    runs = visual_runs(line)
-    text_width = sum(setter.run_width(run) for run in runs)
-    pad = round(height_px * 0.45)
-    width = round(text_width) + 2 * pad
-    image = _colored(LABEL_BACKGROUND, _rounded_mask(width, height_px, height_px // 2))
+    text_width = sum(setter.run_width(run) for run in visual_runs(line))
+    pad = round(height_px * 0.4)
+    image = _colored(LABEL_BACKGROUND, _rounded_mask(round(text_width) + 2 * pad, height_px, height_px // 2))
     # Centre the Han glyph box vertically; Latin capitals share that centre closely enough.
     baseline = round(height_px / 2 - (setter.em_top + setter.em_bottom) / 2)
-    text_layer = Image.new("L", image.size)
-    draw, x = ImageDraw.Draw(text_layer), float(pad)
-    emoji = Image.new("RGBA", image.size)
-    for run in runs:
-        if run.emoji:
-            for cluster in run.clusters:
-                bitmap = setter.emoji_image(cluster.text)
-                emoji.alpha_composite(bitmap, (round(x), setter.emoji_top(baseline)))
-                x += bitmap.width
-            continue
-        draw.text(
-            (x, baseline),
-            run.text,
-            fill=255,
-            font=setter.font(run.face),
-            anchor="ls",
-            direction="rtl" if run.rtl else "ltr",
-        )
-        x += setter.run_width(run)
-    image.alpha_composite(_colored(look.color, text_layer))
-    image.alpha_composite(emoji)
+    layers = _draw_runs(_place([line], setter, (pad, baseline), text_width), setter, image.size, None)
+    image.alpha_composite(_colored(white, layers.fill))
+    image.alpha_composite(layers.emoji)
     return RenderedText(image, (line.text,), px)

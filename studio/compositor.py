@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import math
 import os
 import queue
 import shutil
@@ -152,8 +151,8 @@ def build_overlays(project: Project, preset: PlatformPreset, timeline: Timeline,
 
     label_box = None
     if project.label.visible:
-        text_px = MIN_LABEL_TEXT_FRACTION * min(W, H)
-        label = render_label(label_text(project), height_px=math.ceil(text_px / 0.45), fonts=fonts).image
+        glyph_px = MIN_LABEL_TEXT_FRACTION * min(W, H)
+        label = render_label(label_text(project), glyph_px=glyph_px, fonts=fonts).image
         margin = round(0.015 * W)
         pos = project.label.position
         on_left = pos in (LabelPosition.TOP_LEFT, LabelPosition.BOTTOM_LEFT)

@@ -141,7 +141,8 @@ class VideoShotFrames:
                                    fps=fps, start_ms=shot.clip_start_ms, max_ms=span_ms)
 
     def frame(self, t_ms: float) -> Image.Image:
-        return Image.frombuffer("RGB", self.size, self.decoder.frame_bytes_at(t_ms), "raw", "RGB", 0, 1)  # copied on first paste
+        # Shares the decoder's bytes (read-only); Pillow copies it on the first paste of an overlay.
+        return Image.frombuffer("RGB", self.size, self.decoder.frame_bytes_at(t_ms), "raw", "RGB", 0, 1)
 
     def close(self) -> None:
         self.decoder.close()

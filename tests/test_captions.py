@@ -203,8 +203,9 @@ def test_long_text_shrinks_before_it_gives_up(fonts: FontBook) -> None:
 
 def test_text_that_cannot_fit_raises_caption_error(fonts: FontBook) -> None:
     with pytest.raises(CaptionError, match="does not fit in 2 lines"):
-        render_caption("很长的字幕" * 20, caption_style("bold_stroke", max_lines=2), max_width_px=900, scale=1.0,
-                       fonts=fonts)
+        render_caption(
+            "很长的字幕" * 20, caption_style("bold_stroke", max_lines=2), max_width_px=900, scale=1.0, fonts=fonts
+        )
 
 
 def test_empty_text_is_a_caller_error(fonts: FontBook) -> None:
@@ -303,8 +304,16 @@ def test_hook_title_is_big_bold_outlined_and_at_most_three_lines(fonts: FontBook
     black = (pixels[..., :3].max(axis=-1) < 40) & (pixels[..., 3] > 240)
     assert black.sum() > 5000, "the hook title needs a heavy outline"
     save(result, "hook_shadow_preset")
-    save(render_hook_title("Stop scrolling: this trick doubles your views 🔥", caption_style("box"),
-                           max_width_px=900, scale=1.0, fonts=fonts), "hook_box_preset")
+    save(
+        render_hook_title(
+            "Stop scrolling: this trick doubles your views 🔥",
+            caption_style("box"),
+            max_width_px=900,
+            scale=1.0,
+            fonts=fonts,
+        ),
+        "hook_box_preset",
+    )
 
 
 def test_hook_title_that_cannot_fit_raises_caption_error(fonts: FontBook) -> None:
@@ -313,14 +322,23 @@ def test_hook_title_that_cannot_fit_raises_caption_error(fonts: FontBook) -> Non
 
 
 @pytest.mark.parametrize("text", ["AI生成", "AI-generated"])
-def test_label_is_white_text_on_a_translucent_pill_of_the_asked_height(fonts: FontBook, text: str) -> None:
-    result = render_label(text, height_px=48, fonts=fonts)
+def test_label_is_white_text_on_a_translucent_pill_with_glyphs_of_the_asked_height(fonts: FontBook,
+                                                                                   text: str) -> None:
+    result = render_label(text, glyph_px=27, fonts=fonts)
     pixels = rgba(result)
-    assert result.image.height == 48 and result.image.width > 48
+    height = result.image.height
+    assert 27 < height < 27 * 2.5 and result.image.width > height
     assert pixels[0, 0, 3] == 0 and pixels[-1, -1, 3] == 0, "rounded corners are transparent"
-    assert 100 <= pixels[24, 8, 3] <= 180 and pixels[24, 8, :3].max() < 30, "the pill is dark and see-through"
-    assert ((pixels[..., :3].min(axis=-1) > 230) & (pixels[..., 3] > 230)).sum() > 40, "white text on it"
-    save(result, f"label_{'zh' if text.isascii() is False else 'en'}")
+    assert 100 <= pixels[height // 2, 8, 3] <= 180 and pixels[height // 2, 8, :3].max() < 30, "dark, see-through"
+    white = (pixels[..., :3].min(axis=-1) > 200) & (pixels[..., 3] > 200)
+    assert white.sum() > 40, "white text on it"
+    # The characters a reader reads must be at least the asked height: the capital "A" of the English
+    # label (its first glyph), the Han characters of the Chinese one (its last two glyphs).
+    columns = np.nonzero(white.any(axis=0))[0]
+    glyph = white[:, : columns[0] + round(height * 0.4)] if text.isascii() else white[:, columns[-1] - height // 2:]
+    rows = np.nonzero(glyph.any(axis=1))[0]
+    assert rows.max() - rows.min() + 1 >= 27
+    save(result, f"label_{'en' if text.isascii() else 'zh'}")
 
 
 # --- fonts -------------------------------------------------------------------------------------------
@@ -350,7 +368,7 @@ def test_extra_font_dirs_are_searched_before_the_system_ones(tmp_path: Path, fon
 # --- speed, samples ----------------------------------------------------------------------------------
 
 
-def test_a_caption_with_a_word_highlight_renders_in_well_under_30_ms(fonts: FontBook) -> None:
+def test_a_caption_with_a_word_highlight_renders_in_under_30_ms(fonts: FontBook) -> None:
     style = caption_style("yellow_pop")
     text = "今天教你3招拍出电影感😎，第一招：光线要对！"
     render_caption(text, style, max_width_px=940, scale=1.0, fonts=fonts)  # warm the caches
@@ -370,12 +388,18 @@ def test_sample_gallery(fonts: FontBook) -> None:
         for name, style in caption_style_presets().items()
     }
     samples["caption_rtl_mixed"] = render_caption(
-        "Hello שלום world 你好 مرحبا بالعالم 2024 😀", caption_style("bold_stroke"), max_width_px=940, scale=1.0,
+        "Hello שלום world 你好 مرحبا بالعالم 2024 😀",
+        caption_style("bold_stroke"),
+        max_width_px=940,
+        scale=1.0,
         fonts=fonts,
     )
     samples["caption_latin_descenders"] = render_caption(
-        "Typography: jumping glyphs gjpqy\nand a second paragraph", caption_style("serif_subtitle"),
-        max_width_px=940, scale=1.0, fonts=fonts,
+        "Typography: jumping glyphs gjpqy\nand a second paragraph",
+        caption_style("serif_subtitle"),
+        max_width_px=940,
+        scale=1.0,
+        fonts=fonts,
     )
     for name, result in samples.items():
         assert result.image.width <= 940 and rgba(result)[..., 3].max() == 255, name

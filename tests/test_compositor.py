@@ -303,7 +303,8 @@ def test_moviepy_clip_matches_the_export_frames(media, settings):
     project = _project([Shot(media=str(media["wide"]), caption="MoviePy 🎞️", duration_ms=1000),
                         Shot(media=str(media["clip"]), duration_ms=600, transition=Transition.CROSSFADE)])
     clip = as_videoclip(plan_render(project, settings), settings)
-    assert clip.size == (540, 960) and clip.fps == 30 and abs(clip.duration - 1.3) < 1e-6  # crossfade capped at half of 600 ms
+    # 1000 + 600 ms with the crossfade capped at half of the 600 ms shot.
+    assert clip.size == (540, 960) and clip.fps == 30 and abs(clip.duration - 1.3) < 1e-6
     assert clip.audio is not None and abs(clip.audio.duration - 1.3) < 0.01
     assert np.array_equal(clip.get_frame(0.9).astype(np.int16), _frame(project, settings, 900))
     assert np.array_equal(clip.get_frame(0.2).astype(np.int16), _frame(project, settings, 200))  # backwards
