@@ -32,11 +32,17 @@ fi
 requirements=requirements.txt
 [ "$dev" = 1 ] && requirements=requirements-dev.txt
 stamp=".venv/.installed-$(cat requirements.txt "$requirements" | sha256sum | cut -c1-16)"
+pip_install() {
+  # Some machines configure local package indexes that may be absent; pip warns once per package
+  # about them. Drop those lines only; pip's own exit status still decides (pipefail).
+  .venv/bin/python -m pip install -q --disable-pip-version-check "$@" 2>&1 \
+    | { grep -v "is ignored: it is neither a file nor a directory" || true; }
+}
 if [ ! -f "$stamp" ]; then
   echo "setup: installing Python packages from $requirements"
-  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+  pip_install --upgrade pip
   # torch first, exactly this version: it is the CPU build here; a looser spec pulls CUDA wheels.
-  .venv/bin/python -m pip install -q --disable-pip-version-check torch==2.13.0
-  .venv/bin/python -m pip install -q --disable-pip-version-check -r "$requirements"
+  pip_install torch==2.13.0
+  pip_install -r "$requirements"
   touch "$stamp"
 fi
