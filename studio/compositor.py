@@ -352,11 +352,16 @@ def _fingerprint(project: Project, media: dict[int, MediaInfo]) -> str:
     return digest.hexdigest()
 
 
-def default_cover_time(project: Project, duration_ms: int) -> int:
+def default_cover_time(project: Project, timeline: Timeline) -> int:
+    """The cover frame: the user's pick, else one in the first shot with the hook title fully shown,
+    never inside a transition (a cover must not be a blend of two pictures)."""
     if project.cover_time_ms is not None:
-        return min(project.cover_time_ms, duration_ms - 1)
+        return min(project.cover_time_ms, timeline.duration_ms - 1)
     preferred = project.hook_ms // 2 if project.storyboard.hook else 1000
-    return min(preferred, duration_ms // 2)
+    first = timeline.spans[0]
+    next_start = timeline.spans[1].start_ms if len(timeline.spans) > 1 else first.end_ms
+    clean_end = min(next_start, first.end_ms - first.fade_out_ms)  # before a crossfade or a dip to black
+    return max(0, min(preferred, clean_end - 1, timeline.duration_ms // 2))
 
 
 def sidecar_paths(output: Path) -> dict[str, Path]:
@@ -415,7 +420,7 @@ def compose(project: Project, output: str | os.PathLike[str], *, settings: Setti
         cover_renderer = FrameRenderer(plan, settings)
         try:
             staged["cover"] = job_dir / "cover.jpg"
-            cover_renderer.frame_at(default_cover_time(project, timeline.duration_ms)).save(
+            cover_renderer.frame_at(default_cover_time(project, timeline)).save(
                 staged["cover"], "JPEG", quality=90, optimize=True, progressive=True)
         finally:
             cover_renderer.close()

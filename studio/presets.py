@@ -112,7 +112,8 @@ PRESETS: dict[PresetName, PlatformPreset] = {
         PlatformPreset(PresetName.BILIBILI, "Bilibili 竖屏", 1080, 1920, 30, 5 * 60 * 60,
                        SafeZone(top=200, bottom=460, left=60, right=160), _FINAL),
         # Draft: a quarter of the pixels and a fast encoder, for previews. Its safe zone is the union
-        # of the platforms' so a draft never places a caption that a final render would have to move.
+        # of the platforms': a caption that fits a draft fits on every platform (a final render then
+        # places it by its own platform's zone, usually a little lower).
         PlatformPreset(PresetName.DRAFT, "Draft preview (540x960)", 540, 960, 30, 15 * 60,
                        SafeZone(top=288, bottom=672, left=65, right=192), _DRAFT, draft=True),
     )

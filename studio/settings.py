@@ -36,8 +36,8 @@ def _positive_int(value: str) -> int:
     return number
 
 
-def _default_data_dir() -> Path:
-    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "shortstudio"
+def _default_data_dir(environ: Mapping[str, str]) -> Path:
+    return Path(environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "shortstudio"
 
 
 SETTINGS: tuple[SettingSpec, ...] = (
@@ -88,7 +88,7 @@ class Settings:
             except ValueError as err:
                 raise StudioError(f"setting {spec.env}={raw!r} is invalid: {err}") from None
         if values["data_dir"] is None:
-            values["data_dir"] = _default_data_dir()
+            values["data_dir"] = _default_data_dir(environ)
         return cls(**values)
 
     def ffmpeg_exe(self) -> str:

@@ -308,3 +308,15 @@ def test_moviepy_clip_matches_the_export_frames(media, settings):
     assert clip.audio is not None and abs(clip.audio.duration - 1.3) < 0.01
     assert np.array_equal(clip.get_frame(0.9).astype(np.int16), _frame(project, settings, 900))
     assert np.array_equal(clip.get_frame(0.2).astype(np.int16), _frame(project, settings, 200))  # backwards
+
+
+def test_cover_is_never_a_blend_of_two_shots(media, settings):
+    from studio.compositor import default_cover_time
+    from studio.timeline import build_timeline
+
+    project = _project([Shot(media=str(media["red"]), duration_ms=1000),
+                        Shot(media=str(media["blue"]), duration_ms=1000, transition=Transition.CROSSFADE,
+                             transition_ms=500)], storyboard={"hook": "Hook"}, hook_ms=2500)
+    timeline = build_timeline(project)
+    t = default_cover_time(project, timeline)
+    assert len(timeline.active(t)) == 1 and t < 500

@@ -22,3 +22,10 @@ def test_every_preset_is_documented_in_the_readme():
 
 def test_readme_names_the_two_commands():
     assert "./scripts/studio.sh" in README and "./scripts/test.sh" in README
+
+
+def test_settings_come_only_from_the_mapping_given(monkeypatch):
+    from studio.settings import Settings
+
+    monkeypatch.setenv("XDG_DATA_HOME", "/from/the/real/environment")
+    assert Settings.from_env({"XDG_DATA_HOME": "/given"}).data_dir.as_posix() == "/given/shortstudio"
