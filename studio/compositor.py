@@ -167,9 +167,12 @@ def build_overlays(project: Project, preset: PlatformPreset, timeline: Timeline,
     hook = project.storyboard.hook
     if hook:
         title = render_hook_title(hook, style, max_width_px=max_width, scale=preset.scale, fonts=fonts).image
-        y = top + round(0.10 * (bottom - top))
-        if label_box and on_top:
-            y = max(y, label_box[3] + pad)
+        if style.position is CaptionPosition.TOP:  # captions own the top: the title takes the middle
+            y = (top + bottom - title.height) // 2
+        else:
+            y = top + round(0.10 * (bottom - top))
+            if label_box and on_top:
+                y = max(y, label_box[3] + pad)
         x = left + (right - left - title.width) // 2
         overlays.append(Overlay(title, x, y, 0, min(project.hook_ms, timeline.duration_ms), HOOK_FADE_MS))
 

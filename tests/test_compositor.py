@@ -320,3 +320,11 @@ def test_cover_is_never_a_blend_of_two_shots(media, settings):
     timeline = build_timeline(project)
     t = default_cover_time(project, timeline)
     assert len(timeline.active(t)) == 1 and t < 500
+
+
+def test_hook_title_and_top_captions_do_not_collide(media, settings):
+    shot = Shot(media=str(media["gray"]), camera_move="none", duration_ms=3000, caption="顶部字幕 top caption")
+    plan = plan_render(_project([shot], storyboard={"hook": "开场标题"}, label=AiLabel(visible=False),
+                                caption_style=caption_style("box", position="top")), settings)
+    title, caption = plan.overlays[0], plan.overlays[1]
+    assert title.y >= caption.y + caption.image.height or caption.y >= title.y + title.image.height
