@@ -141,8 +141,7 @@ class VideoShotFrames:
                                    fps=fps, start_ms=shot.clip_start_ms, max_ms=span_ms)
 
     def frame(self, t_ms: float) -> Image.Image:
-        # Shares the decoder's bytes (read-only); Pillow copies it on the first paste of an overlay.
-        return Image.frombuffer("RGB", self.size, self.decoder.frame_bytes_at(t_ms), "raw", "RGB", 0, 1)
+        return Image.frombytes("RGB", self.size, self.decoder.frame_bytes_at(t_ms))
 
     def close(self) -> None:
         self.decoder.close()
