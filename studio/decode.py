@@ -21,10 +21,10 @@ from studio.errors import CorruptMediaError, EnvironmentProblem
 from studio.media import MediaInfo
 from studio.project import Fit
 
-# The contain fill matches the one made for still images (studio.frames.blurred_fill): blur at 1/16
-# size, scale back up, darken to 55 %.
-_FILL_DIVISOR = 16
-_FILL_BRIGHTNESS = 0.55
+# The contain fill, shared with still images (studio.frames.blurred_fill): blur at 1/16 size, scale
+# back up, darken to 55 %.
+FILL_DIVISOR = 16
+FILL_BRIGHTNESS = 0.55
 
 
 def fit_filter(info: MediaInfo, fit: Fit, focus: tuple[float, float], size: tuple[int, int], fps: int) -> str:
@@ -41,8 +41,8 @@ def fit_filter(info: MediaInfo, fit: Fit, focus: tuple[float, float], size: tupl
     scale = min(out_w / src_w, out_h / src_h)
     fit_w = max(2, round(src_w * scale / 2) * 2)
     fit_h = max(2, round(src_h * scale / 2) * 2)
-    small_w, small_h = max(8, out_w // _FILL_DIVISOR), max(8, out_h // _FILL_DIVISOR)
-    k = _FILL_BRIGHTNESS
+    small_w, small_h = max(8, out_w // FILL_DIVISOR), max(8, out_h // FILL_DIVISOR)
+    k = FILL_BRIGHTNESS
     return (
         f"fps={fps},split[fg][bg];"
         f"[bg]scale={small_w}:{small_h}:force_original_aspect_ratio=increase,crop={small_w}:{small_h},"

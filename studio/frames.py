@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PIL import Image, ImageEnhance, ImageFilter
 
-from studio.decode import ClipDecoder
+from studio.decode import FILL_BRIGHTNESS, FILL_DIVISOR, ClipDecoder
 from studio.media import MediaInfo, MediaKind, load_image
 from studio.project import CameraMove, Fit, Shot
 from studio.settings import Settings
@@ -76,13 +76,13 @@ def cover_box(src_w: float, src_h: float, out_w: int, out_h: int, focus: tuple[f
 
 def blurred_fill(image: Image.Image, size: tuple[int, int]) -> Image.Image:
     """A blurred, darkened cover-fit of ``image``: blur on a tiny copy, then upscale (cheap and smooth)."""
-    small_w = max(8, size[0] // 16)
-    small_h = max(8, size[1] // 16)
+    small_w = max(8, size[0] // FILL_DIVISOR)
+    small_h = max(8, size[1] // FILL_DIVISOR)
     box = cover_box(image.width, image.height, small_w, small_h, (0.5, 0.5))
     small = image.resize((small_w, small_h), Image.BILINEAR, box=box, reducing_gap=2.0)
     small = small.filter(ImageFilter.GaussianBlur(radius=2.5))
     fill = small.resize(size, Image.BILINEAR)
-    return ImageEnhance.Brightness(fill).enhance(0.55)
+    return ImageEnhance.Brightness(fill).enhance(FILL_BRIGHTNESS)
 
 
 class ImageShotFrames:
