@@ -15,9 +15,10 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from helpers.media import make_clip, make_image, make_tone
-from helpers.net import free_port
 from PIL import Image
+
+from tests.helpers.media import make_clip, make_image, make_tone
+from tests.helpers.net import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts" / "ui"
