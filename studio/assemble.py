@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from studio.errors import ProjectValidationError, StudioError
-from studio.media import MediaKind, probe
+from studio.errors import ProjectValidationError
+from studio.media import MediaKind, probe_shot_media
 from studio.presets import PresetName
 from studio.project import MAX_SHOT_MS, MIN_SHOT_MS, AiLabel, Fit, Language, MusicTrack, Project, Transition
 from studio.project_files import validate_project
@@ -46,12 +46,7 @@ def project_from_media(media: Sequence[str | Path], captions: Sequence[str], opt
     shots = []
     for i, raw in enumerate(media):
         path = Path(raw).expanduser().resolve()
-        try:
-            info = probe(path, settings)
-        except StudioError as err:
-            raise type(err)(f"shot {i + 1}: {err}") from None
-        if info.kind is MediaKind.AUDIO:
-            raise ProjectValidationError(f"shot {i + 1}: {path.name} is audio; add it as music instead")
+        info = probe_shot_media(path, settings, f"shot {i + 1}")
         if options.shot_seconds is not None:
             duration = round(options.shot_seconds * 1000)
         elif info.kind is MediaKind.VIDEO:

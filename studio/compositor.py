@@ -31,10 +31,10 @@ from PIL import Image
 
 from studio import audio
 from studio.encode import EncodeJob, Encoder
-from studio.errors import CaptionError, MissingMediaError, ProjectValidationError, RenderCancelled, StudioError
+from studio.errors import CaptionError, MissingMediaError, ProjectValidationError, RenderCancelled
 from studio.frames import ImageShotFrames, VideoShotFrames, open_shot_frames
 from studio.labels import COMMENT, MIN_LABEL_TEXT_FRACTION, aigc_json, aigc_metadata, label_text
-from studio.media import MediaInfo, MediaKind, probe
+from studio.media import MediaInfo, MediaKind, probe_for, probe_shot_media
 from studio.presets import PlatformPreset, get_preset
 from studio.project import CaptionPosition, LabelPosition, Project, Transition
 from studio.project_files import project_json, resolve_media, save_project
@@ -58,11 +58,11 @@ class Overlay:
     fade_out_ms: int = 0
 
     def mask_at(self, t_ms: float) -> Image.Image:
-        alpha = self.image.getchannel("A")
+        """The paste mask: the RGBA image itself (Pillow reads its alpha), faded near the end if asked."""
         if self.fade_out_ms and t_ms > self.end_ms - self.fade_out_ms:
             k = max(0.0, (self.end_ms - t_ms) / self.fade_out_ms)
-            alpha = alpha.point(lambda v: int(v * k))
-        return alpha
+            return self.image.getchannel("A").point(lambda v: int(v * k))
+        return self.image
 
 
 @dataclass(frozen=True)
@@ -108,12 +108,7 @@ def check_project(project: Project, settings: Settings, root: Path | None) -> tu
         where = f"shot {span.index + 1}"
         if not shot.media:
             raise MissingMediaError(f"{where} has no image or clip yet: add one or render the shot first")
-        try:
-            info = probe(resolve_media(shot.media, root), settings)
-        except StudioError as err:
-            raise type(err)(f"{where}: {err}") from None
-        if info.kind is MediaKind.AUDIO:
-            raise MissingMediaError(f"{where}: {Path(shot.media).name} is audio; a shot needs an image or a clip")
+        info = probe_shot_media(resolve_media(shot.media, root), settings, where)
         if info.kind is MediaKind.VIDEO and shot.clip_start_ms >= info.duration_ms:
             raise ProjectValidationError(
                 f"{where}: clip start {shot.clip_start_ms} ms is past the end of the clip ({info.duration_ms} ms)"
@@ -122,10 +117,7 @@ def check_project(project: Project, settings: Settings, root: Path | None) -> tu
     music_path = None
     if project.music is not None:
         music_path = resolve_media(project.music.path, root)
-        try:
-            probe(music_path, settings, expect=MediaKind.AUDIO)
-        except StudioError as err:
-            raise type(err)(f"music: {err}") from None
+        probe_for(music_path, settings, "music", expect=MediaKind.AUDIO)
     return preset, timeline, media, music_path
 
 

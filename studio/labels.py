@@ -19,7 +19,6 @@ from studio.project import Language, Project
 
 LABEL_TEXT = {Language.ZH: "AI生成", Language.EN: "AI-generated"}
 MIN_LABEL_TEXT_FRACTION = 0.05  # text height >= 5 % of the shorter side (GB 45438-2025, 5.4)
-MIN_LABEL_MS = 2000
 COMMENT = "AI-generated content (AIGC). Made with shortstudio; see the AIGC metadata field."
 
 _UNSAFE = re.compile(r"[^\x21\x23-\x5b\x5d-\x7e]")

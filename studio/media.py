@@ -21,6 +21,7 @@ from studio.errors import (
     EnvironmentProblem,
     MediaTooLargeError,
     MissingMediaError,
+    StudioError,
     UnsupportedMediaError,
 )
 from studio.settings import Settings
@@ -205,3 +206,20 @@ def probe(path: Path, settings: Settings, *, expect: MediaKind | None = None) ->
     if kind is MediaKind.IMAGE:
         return probe_image(path, settings)
     return probe_av(path, settings, kind)
+
+
+def probe_for(path: Path, settings: Settings, where: str, *, expect: MediaKind | None = None) -> MediaInfo:
+    """``probe`` with errors prefixed by what the file is for ("shot 3", "music")."""
+    try:
+        return probe(path, settings, expect=expect)
+    except StudioError as err:
+        raise type(err)(f"{where}: {err}") from None
+
+
+def probe_shot_media(path: Path, settings: Settings, where: str) -> MediaInfo:
+    """Accept an image or a clip for a shot; sound alone belongs in the music slot."""
+    info = probe_for(path, settings, where)
+    if info.kind is MediaKind.AUDIO:
+        raise UnsupportedMediaError(f"{where}: {Path(path).name} is audio; a shot needs an image or a clip "
+                                    "(add sound as music)")
+    return info

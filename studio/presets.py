@@ -68,7 +68,6 @@ class PlatformPreset:
     max_duration_s: int
     safe_zone: SafeZone
     encoder: EncoderSettings
-    draft: bool = False
 
     @property
     def safe_rect(self) -> tuple[int, int, int, int]:
@@ -115,7 +114,7 @@ PRESETS: dict[PresetName, PlatformPreset] = {
         # of the platforms': a caption that fits a draft fits on every platform (a final render then
         # places it by its own platform's zone, usually a little lower).
         PlatformPreset(PresetName.DRAFT, "Draft preview (540x960)", 540, 960, 30, 15 * 60,
-                       SafeZone(top=288, bottom=672, left=65, right=192), _DRAFT, draft=True),
+                       SafeZone(top=288, bottom=672, left=65, right=192), _DRAFT),
     )
 }
 
