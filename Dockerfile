@@ -16,9 +16,10 @@ ENV HOME=/home/user \
     STUDIO_DATA_DIR=/home/user/data
 WORKDIR /home/user/app
 
-COPY --chown=user requirements.txt .
+COPY --chown=user requirements.txt requirements-nodeps.txt ./
 RUN pip install --no-cache-dir --user torch==2.13.0 \
- && pip install --no-cache-dir --user -r requirements.txt
+ && pip install --no-cache-dir --user -r requirements.txt \
+ && pip install --no-cache-dir --user --no-deps -r requirements-nodeps.txt
 
 COPY --chown=user . .
 EXPOSE 7860

@@ -31,7 +31,7 @@ fi
 
 requirements=requirements.txt
 [ "$dev" = 1 ] && requirements=requirements-dev.txt
-stamp=".venv/.installed-$(cat requirements.txt "$requirements" | sha256sum | cut -c1-16)"
+stamp=".venv/.installed-$(cat requirements.txt requirements-nodeps.txt "$requirements" | sha256sum | cut -c1-16)"
 pip_install() {
   # Some machines configure local package indexes that may be absent; pip warns once per package
   # about them. Drop those lines only; pip's own exit status still decides (pipefail).
@@ -44,5 +44,6 @@ if [ ! -f "$stamp" ]; then
   # torch first, exactly this version: it is the CPU build here; a looser spec pulls CUDA wheels.
   pip_install torch==2.13.0
   pip_install -r "$requirements"
+  pip_install --no-deps -r requirements-nodeps.txt
   touch "$stamp"
 fi
