@@ -28,8 +28,14 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m studio", description="Short vertical video studio.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for add_command in (_add_compose, _add_render, _add_schema):
+        add_command(commands)
+    return parser
 
+
+def _add_compose(commands) -> None:
     compose = commands.add_parser("compose", help="compose images and clips into a captioned 9:16 video")
+    compose.set_defaults(handler=_run_compose)
     compose.add_argument("--shot", action="append", default=[], metavar="PATH", required=True,
                          help="an image or clip; repeat for each shot, in order")
     compose.add_argument("--caption", action="append", default=[], metavar="TEXT",
@@ -51,13 +57,17 @@ def _parser() -> argparse.ArgumentParser:
                          help="hide the on-screen AI label (the metadata label is always written)")
     compose.add_argument("-o", "--output", required=True, metavar="OUT.mp4")
 
+
+def _add_render(commands) -> None:
     render = commands.add_parser("render", help="render a project file")
+    render.set_defaults(handler=_run_render)
     render.add_argument("project", metavar="PROJECT.json")
     render.add_argument("--preset", choices=[p.value for p in PresetName], help="override the project's preset")
     render.add_argument("-o", "--output", required=True, metavar="OUT.mp4")
 
-    commands.add_parser("schema", help="print the JSON Schema of project files")
-    return parser
+
+def _add_schema(commands) -> None:
+    commands.add_parser("schema", help="print the JSON Schema of project files").set_defaults(handler=_run_schema)
 
 
 def _quick_options(args: argparse.Namespace):
@@ -96,32 +106,40 @@ def _report(result) -> None:
             print(f"  {label}: {path}")
 
 
-def run(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    if args.command == "schema":
-        from studio.project_files import project_schema
+def _run_schema(args: argparse.Namespace) -> int:
+    from studio.project_files import project_schema
 
-        print(json.dumps(project_schema(), indent=2, ensure_ascii=False))
-        return 0
+    print(json.dumps(project_schema(), indent=2, ensure_ascii=False))
+    return 0
 
+
+def _run_compose(args: argparse.Namespace) -> int:
+    from studio.assemble import project_from_media
     from studio.compositor import compose
     from studio.settings import Settings
 
     settings = Settings.from_env()
-    if args.command == "compose":
-        from studio.assemble import project_from_media
-
-        project = project_from_media(args.shot, args.caption, _quick_options(args), settings)
-        root = None
-    else:
-        from studio.project_files import load_project
-
-        project, root = load_project(args.project)
-        if args.preset:
-            project = project.model_copy(update={"preset": PresetName(args.preset)})
-    result = compose(project, args.output, settings=settings, project_root=root, progress=_progress_bar())
-    _report(result)
+    project = project_from_media(args.shot, args.caption, _quick_options(args), settings)
+    _report(compose(project, args.output, settings=settings, project_root=None, progress=_progress_bar()))
     return 0
+
+
+def _run_render(args: argparse.Namespace) -> int:
+    from studio.compositor import compose
+    from studio.project_files import load_project
+    from studio.settings import Settings
+
+    settings = Settings.from_env()
+    project, root = load_project(args.project)
+    if args.preset:
+        project = project.model_copy(update={"preset": PresetName(args.preset)})
+    _report(compose(project, args.output, settings=settings, project_root=root, progress=_progress_bar()))
+    return 0
+
+
+def run(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return args.handler(args)
 
 
 def main(argv: list[str] | None = None) -> int:
