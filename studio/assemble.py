@@ -9,7 +9,17 @@ from pathlib import Path
 from studio.errors import ProjectValidationError
 from studio.media import MediaKind, probe_shot_media
 from studio.presets import PresetName
-from studio.project import MAX_SHOT_MS, MIN_SHOT_MS, AiLabel, Fit, Language, MusicTrack, Project, Transition
+from studio.project import (
+    MAX_SHOT_MS,
+    MIN_SHOT_MS,
+    AiLabel,
+    BeatSnap,
+    Fit,
+    Language,
+    MusicTrack,
+    Project,
+    Transition,
+)
 from studio.project_files import validate_project
 from studio.settings import Settings
 from studio.styles import caption_style
@@ -26,8 +36,12 @@ class QuickOptions:
     title: str = ""
     caption_style: str = "bold_stroke"
     language: Language = Language.AUTO
-    music: Path | None = None
+    music: Path | None = None  # a file ...
+    music_library: str | None = None  # ... or a bundled track id
     music_gain_db: float = -8.0
+    beat_sync: bool = False
+    snap_to: BeatSnap = BeatSnap.BEAT
+    voiceover: Path | None = None  # one recording for the whole clip
     keep_clip_audio: bool = False
     visible_label: bool = True
 
@@ -68,7 +82,13 @@ def project_from_media(media: Sequence[str | Path], captions: Sequence[str], opt
         "caption_style": caption_style(options.caption_style).model_dump(mode="json"),
         "label": AiLabel(visible=options.visible_label).model_dump(mode="json"),
     }
-    if options.music is not None:
-        music = Path(options.music).expanduser().resolve()
-        data["music"] = MusicTrack(path=str(music), gain_db=options.music_gain_db).model_dump(mode="json")
+    if options.music is not None or options.music_library is not None:
+        source = ({"path": str(Path(options.music).expanduser().resolve())} if options.music is not None
+                  else {"library": options.music_library})
+        data["music"] = MusicTrack(**source, gain_db=options.music_gain_db, beat_sync=options.beat_sync,
+                                   snap_to=options.snap_to).model_dump(mode="json")
+    elif options.beat_sync:
+        raise ProjectValidationError("beat sync needs music: add --music FILE or a bundled track")
+    if options.voiceover is not None:
+        data["voiceover"] = {"path": str(Path(options.voiceover).expanduser().resolve())}
     return validate_project(data)

@@ -1,4 +1,4 @@
-"""Command line: ``python -m studio compose|render|schema``.
+"""Command line: ``python -m studio compose|render|schema|script``.
 
 The CLI drives the same functions as the UI. Bad input prints one line starting with "error:" and
 exits non-zero (2 for bad input, 1 for a failed render, 3 for a missing tool, 130 when cancelled);
@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 from studio.errors import StudioError
 from studio.presets import PresetName
-from studio.project import Fit, Language, Transition
+from studio.project import BeatSnap, Fit, Language, Transition
 
 
 class _Parser(argparse.ArgumentParser):
@@ -28,7 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m studio", description="Short vertical video studio.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for add_command in (_add_compose, _add_render, _add_schema):
+    for add_command in (_add_compose, _add_render, _add_music, _add_schema, _add_script):
         add_command(commands)
     return parser
 
@@ -40,8 +41,14 @@ def _add_compose(commands) -> None:
                          help="an image or clip; repeat for each shot, in order")
     compose.add_argument("--caption", action="append", default=[], metavar="TEXT",
                          help="caption of the i-th shot; repeat in the same order as --shot")
-    compose.add_argument("--music", metavar="FILE", help="music file (mp3, wav, m4a, ogg, flac)")
+    compose.add_argument("--music", metavar="FILE_OR_NAME",
+                         help="music file (mp3, wav, m4a, ogg, flac) or a bundled track (see 'music')")
     compose.add_argument("--music-gain-db", type=float, default=-8.0, help="music level (default -8 dB)")
+    compose.add_argument("--beat-sync", action="store_true", help="move cuts onto the music's beats")
+    compose.add_argument("--snap-to", default=BeatSnap.BEAT.value, choices=[b.value for b in BeatSnap],
+                         help="with --beat-sync: snap cuts to any beat or only to the first beat of a bar")
+    compose.add_argument("--voiceover", metavar="FILE", help="a recorded voice-over for the whole clip; "
+                         "music dips under it")
     compose.add_argument("--preset", default=PresetName.DOUYIN.value, choices=[p.value for p in PresetName])
     compose.add_argument("--shot-seconds", type=float, metavar="N",
                          help="length of each shot (default: 3 s for images, the clip's own length for clips)")
@@ -63,25 +70,115 @@ def _add_render(commands) -> None:
     render.set_defaults(handler=_run_render)
     render.add_argument("project", metavar="PROJECT.json")
     render.add_argument("--preset", choices=[p.value for p in PresetName], help="override the project's preset")
+    _add_video_flags(render)
     render.add_argument("-o", "--output", required=True, metavar="OUT.mp4")
+
+
+def _size_arg(value: str) -> tuple[int, int]:
+    width, sep, height = value.lower().partition("x")
+    if not sep or not width.isdigit() or not height.isdigit() or int(width) <= 0 or int(height) <= 0:
+        raise argparse.ArgumentTypeError(f"--video-size must look like 576x1024, not {value!r}")
+    return int(width), int(height)
+
+
+def _add_video_flags(command) -> None:
+    """Shot generation flags, shared by the commands that generate shots."""
+    command.add_argument("--video-backend", choices=["auto", "ltx", "wan", "still"],
+                         help="how shots without footage are made (default: STUDIO_VIDEO_BACKEND, auto: LTX on a "
+                              "CUDA GPU, still-image motion drafts otherwise)")
+    command.add_argument("--video-model", metavar="ID_OR_DIR", help="hub id or diffusers folder of the video model")
+    command.add_argument("--video-size", type=_size_arg, metavar="WxH", help="generation size (default: the model's)")
+    command.add_argument("--frames", type=int, metavar="N", help="frames per shot (default: from its length)")
+    command.add_argument("--steps", type=int, metavar="N", help="denoising steps (default: the model's)")
+
+
+def _video_options(args: argparse.Namespace, project_file: Path):
+    from pipelines.shots import VideoOptions
+
+    for flag, value in (("--frames", args.frames), ("--steps", args.steps)):
+        if value is not None and value <= 0:
+            raise StudioError(f"{flag} must be a positive number, not {value}")
+    width, height = args.video_size or (None, None)
+    media_dir = project_file.resolve().parent / f"{project_file.stem}.media" / "shots"
+    return VideoOptions(backend=args.video_backend or "auto", model=args.video_model, width=width, height=height,
+                        frames=args.frames, steps=args.steps, media_dir=media_dir)
+
+
+def _generation_bar():
+    from tqdm import tqdm
+
+    bars: dict[str, tqdm] = {}
+
+    def update(event) -> None:
+        bar = bars.get(event.shot_id)
+        if bar is None:
+            bar = bars[event.shot_id] = tqdm(total=event.total_steps, unit="step", leave=False, file=sys.stderr,
+                                             desc=f"shot {event.shot_index + 1}/{event.shot_count}")
+        bar.update(event.step - bar.n)
+        if event.step >= event.total_steps:
+            bar.close()
+
+    return update
+
+
+def _add_script(commands) -> None:
+    script = commands.add_parser("script", help="write a storyboard (shots, captions, voice-over, prompts) "
+                                                "from an idea")
+    script.set_defaults(handler=_run_script)
+    script.add_argument("idea", metavar="IDEA",
+                        help="the idea, in any language (or a title when --script-file is given)")
+    script.add_argument("--lang", default=Language.AUTO.value, choices=[lang.value for lang in Language],
+                        help="caption and voice-over language (auto follows the idea)")
+    script.add_argument("--seconds", type=int, default=30, metavar="N", help="target length, 15 to 90 s (default 30)")
+    script.add_argument("--preset", default=PresetName.DOUYIN.value, choices=[p.value for p in PresetName])
+    script.add_argument("--style", default="cinematic", metavar="NAME",
+                        help="cinematic, anime, 3d_cartoon, documentary, product_ad, vlog, watercolor, cyberpunk")
+    script.add_argument("--shots", metavar="N|auto", default="auto", help="number of shots (default auto)")
+    script.add_argument("--notes", default="", metavar="TEXT", help="reference notes for a character or product")
+    script.add_argument("--script-file", metavar="FILE", help="your own script: it is split into shots, not rewritten")
+    script.add_argument("--backend", choices=["auto", "local", "openai", "template"],
+                        help="script writer (default: STUDIO_SCRIPT_BACKEND, auto)")
+    script.add_argument("--llm-url", metavar="URL", help="OpenAI-compatible base URL (default: STUDIO_LLM_URL)")
+    script.add_argument("--llm-model", metavar="NAME", help="model name at that URL (default: STUDIO_LLM_MODEL)")
+    script.add_argument("--model", metavar="ID_OR_DIR", help="local chat model (default: STUDIO_SCRIPT_MODEL)")
+    script.add_argument("--seed", type=int, metavar="N", help="sampling seed, for a reproducible storyboard")
+    script.add_argument("-o", "--output", required=True, metavar="STORYBOARD.json")
+
+
+def _add_music(commands) -> None:
+    commands.add_parser("music", help="list the bundled music").set_defaults(handler=_run_music)
 
 
 def _add_schema(commands) -> None:
     commands.add_parser("schema", help="print the JSON Schema of project files").set_defaults(handler=_run_schema)
 
 
+def _music_source(value: str | None) -> tuple[Path | None, str | None]:
+    """--music takes a file, or the name of a bundled track when no such file exists."""
+    if not value:
+        return None, None
+    from studio.music_library import library
+
+    if not Path(value).expanduser().exists() and value in library():
+        return None, value
+    return Path(value), None
+
+
 def _quick_options(args: argparse.Namespace):
     from studio.assemble import QuickOptions
 
+    music_file, music_library = _music_source(args.music)
     return QuickOptions(
         preset=PresetName(args.preset), shot_seconds=args.shot_seconds, transition=Transition(args.transition),
         fit=Fit(args.fit), title=args.title, caption_style=args.caption_style, language=Language(args.lang),
-        music=Path(args.music) if args.music else None, music_gain_db=args.music_gain_db,
+        music=music_file, music_library=music_library, music_gain_db=args.music_gain_db,
+        beat_sync=args.beat_sync, snap_to=BeatSnap(args.snap_to),
+        voiceover=Path(args.voiceover) if args.voiceover else None,
         keep_clip_audio=args.keep_clip_audio, visible_label=not args.no_visible_label,
     )
 
 
-def _progress_bar():
+def _progress_bar(unit: str = "frame", desc: str = "rendering"):
     from tqdm import tqdm
 
     bar = None
@@ -89,7 +186,7 @@ def _progress_bar():
     def update(done: int, total: int) -> None:
         nonlocal bar
         if bar is None:
-            bar = tqdm(total=total, unit="frame", desc="rendering", leave=False, file=sys.stderr)
+            bar = tqdm(total=total, unit=unit, desc=desc, leave=False, file=sys.stderr)
         bar.update(done - bar.n)
         if done >= total:
             bar.close()
@@ -104,6 +201,21 @@ def _report(result) -> None:
                         ("project", result.project_file)):
         if path is not None:
             print(f"  {label}: {path}")
+    if result.beat_sync:
+        print(f"  {result.beat_sync}")
+    if result.loudness is not None and result.loudness.input_lufs > float("-inf"):
+        print(f"  sound: mastered to {result.loudness.output_lufs:.1f} LUFS, true peak "
+              f"{result.loudness.true_peak_dbtp:.1f} dBTP")
+
+
+def _run_music(args: argparse.Namespace) -> int:
+    from studio.music_library import library
+
+    for track in library().values():
+        print(f"{track.id:<16} {track.bpm:>5g} BPM  {track.bars:>2} bars  {track.duration_ms / 1000:4.1f} s  "
+              f"{track.title}: {track.mood}")
+    print("use one with: compose ... --music NAME   (made by scripts/make_music.py, CC0)")
+    return 0
 
 
 def _run_schema(args: argparse.Namespace) -> int:
@@ -133,7 +245,71 @@ def _run_render(args: argparse.Namespace) -> int:
     project, root = load_project(args.project)
     if args.preset:
         project = project.model_copy(update={"preset": PresetName(args.preset)})
+    project = _generate_shots(args, project, root, settings)
     _report(compose(project, args.output, settings=settings, project_root=root, progress=_progress_bar()))
+    return 0
+
+
+def _generate_shots(args: argparse.Namespace, project, root: Path, settings):
+    """Generate the shots that need it (cached ones are reused) and save the project when any changed."""
+    from pipelines.shots import render_shots
+    from studio.project_files import save_project
+
+    result = render_shots(project, root, _video_options(args, Path(args.project)), settings,
+                          progress=_generation_bar())
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if result.project != project:
+        save_project(result.project, args.project, source_root=root)
+        label = " (draft: still-image motion)" if result.draft and result.generated else ""
+        print(f"shots: {len(result.generated)} generated, {len(result.cached)} from the cache{label}; "
+              f"saved {args.project}")
+    return result.project
+
+
+def _run_script(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from pipelines.script_writer import ScriptRequest, write_storyboard
+    from studio.settings import Settings
+
+    settings = Settings.from_env()
+    overrides = {"llm_url": args.llm_url, "llm_model": args.llm_model, "script_model": args.model}
+    settings = dataclasses.replace(settings, **{k: v for k, v in overrides.items() if v})
+    output = Path(args.output)
+    if output.suffix.lower() != ".json":
+        raise StudioError(f"output {output.name!r} must end in .json")
+    if not output.parent.is_dir():
+        raise StudioError(f"folder {str(output.parent)!r} does not exist")
+    if args.shots != "auto" and not (args.shots.isdigit() and int(args.shots) > 0):
+        raise StudioError(f"--shots must be a positive number or auto, not {args.shots!r}")
+    script = ""
+    if args.script_file:
+        try:
+            script = Path(args.script_file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise StudioError(f"cannot read the script file {args.script_file!r}: {err.__class__.__name__}") from None
+    request = ScriptRequest(idea=args.idea, seconds=args.seconds, preset=PresetName(args.preset), style=args.style,
+                            language=Language(args.lang), reference_notes=args.notes, script=script,
+                            shots=None if args.shots == "auto" else int(args.shots), seed=args.seed)
+    result = write_storyboard(request, settings, backend=args.backend,
+                              progress=_progress_bar(unit="tok", desc="writing"))
+    board = result.storyboard
+    temp = output.with_name(f".{output.name}.tmp")
+    temp.write_text(board.model_dump_json(indent=2), encoding="utf-8")
+    os.replace(temp, output)
+    print(f"wrote {output} ({len(board.shots)} shots, {sum(s.duration_ms for s in board.shots) / 1000:.1f} s of "
+          f"footage, backend {result.backend_used.value}, {result.elapsed_s:.1f} s)")
+    for note in result.notes:
+        print(f"  note: {note}")
+    print(f"\n{board.title}\nhook: {board.hook}\nlook: {board.bible.look}")
+    for entry in board.bible.characters:
+        print(f"  {entry.name}: {entry.description}")
+    for index, shot in enumerate(board.shots, start=1):
+        print(f"\n{index:2d}. {shot.duration_ms / 1000:4.1f} s  {shot.camera_move.value}, {shot.transition.value}")
+        print(f"    caption:   {shot.caption}\n    voiceover: {shot.voiceover}\n    prompt:    {shot.visual_prompt}")
+    if board.hashtags:
+        print("\n" + " ".join(f"#{tag}" for tag in board.hashtags))
     return 0
 
 

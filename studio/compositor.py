@@ -1,8 +1,10 @@
 """The compositor: a project with media in, a postable MP4 and its sidecars out.
 
-    1. check     preset, timeline, every media file (errors name the shot), total length
+    1. check     preset, every media file (errors name the shot), music fitted and, with beat sync,
+                 the cuts moved onto its beats; then the timeline and total length
     2. overlays  captions (with word-highlight states), hook title and visible AI label, pre-rendered once
-    3. audio     clip sound and music mixed into one 48 kHz WAV
+    3. audio     clip sound, voice-over and fitted, ducked music mixed at 48 kHz, mastered to the
+                 preset's loudness (e.g. -14 LUFS, true peak <= -1 dBTP)
     4. frames    each frame composed in Pillow and streamed to one ffmpeg encoder (progress, cancel)
     5. sidecars  SRT, VTT, cover JPEG, project JSON
     6. publish   everything moved into place, the MP4 last; on any failure nothing is left behind
@@ -27,14 +29,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 
 from studio import audio
+from studio.beats import BeatSyncReport, music_beats, snap_to_beats
 from studio.encode import EncodeJob, Encoder
 from studio.errors import CaptionError, MissingMediaError, ProjectValidationError, RenderCancelled
 from studio.frames import ImageShotFrames, VideoShotFrames, open_shot_frames
 from studio.labels import COMMENT, MIN_LABEL_TEXT_FRACTION, aigc_json, aigc_metadata, label_text
+from studio.loudness import MasterReport, master
 from studio.media import MediaInfo, MediaKind, probe_for, probe_shot_media
+from studio.music_library import library_track
 from studio.presets import PlatformPreset, get_preset
 from studio.project import CaptionPosition, LabelPosition, Project, Transition
 from studio.project_files import project_json, resolve_media, save_project
@@ -77,25 +83,74 @@ class ComposeResult:
     preset: str
     elapsed_s: float
     aigc: dict[str, str] = field(default_factory=dict)
+    loudness: MasterReport | None = None
+    beat_sync: str | None = None  # what beat sync did, in one sentence
+    project: Project | None = None  # as rendered: with beat sync, the snapped durations
 
 
 @dataclass(frozen=True)
 class RenderPlan:
     """Everything checked and pre-rendered that frames are composed from; also used for previews."""
 
-    project: Project
+    project: Project  # as rendered (beat sync may have moved cuts)
     preset: PlatformPreset
     timeline: Timeline
     media: dict[int, MediaInfo]
-    music_path: Path | None
+    sound: audio.SoundSources
     overlays: list[Overlay]
+    beat_sync: BeatSyncReport | None = None
 
 
 # -- 1. check ---------------------------------------------------------------------------------------
 
-def check_project(project: Project, settings: Settings, root: Path | None) -> tuple[PlatformPreset, Timeline,
-                                                                                   dict[int, MediaInfo], Path | None]:
+@dataclass(frozen=True)
+class CheckedProject:
+    project: Project  # with beat sync on, the cuts moved onto the beat
+    preset: PlatformPreset
+    timeline: Timeline
+    media: dict[int, MediaInfo]
+    sound: audio.SoundSources
+    beat_sync: BeatSyncReport | None
+
+
+def _check_sound(project: Project, settings: Settings, root: Path | None) -> tuple[Project, audio.SoundSources,
+                                                                                    BeatSyncReport | None]:
+    """Resolve and probe music and voice-over; fit the music to the clip; snap cuts when asked."""
+    voice_path = None
+    if project.voiceover is not None:
+        voice_path = resolve_media(project.voiceover.path, root)
+        probe_for(voice_path, settings, "voice-over", expect=MediaKind.AUDIO)
+    shot_voices = {}
+    for i, shot in enumerate(project.shots):
+        if shot.voiceover_audio:
+            shot_voices[i] = resolve_media(shot.voiceover_audio, root)
+            probe_for(shot_voices[i], settings, f"shot {i + 1} voice-over", expect=MediaKind.AUDIO)
+    music = project.music
+    if music is None:
+        return project, audio.SoundSources(voiceover=project.voiceover, voiceover_path=voice_path,
+                                           shot_voices=shot_voices), None
+    if music.library is not None:
+        track = library_track(music.library)
+        music_path, song_ms = track.path, track.duration_ms
+    else:
+        music_path = resolve_media(music.path, root)
+        song_ms = probe_for(music_path, settings, "music", expect=MediaKind.AUDIO).duration_ms
+    total_ms = build_timeline(project).duration_ms
+    beats = music_beats(project, settings, music_path)
+    fit = audio.fit_music(music, song_ms, total_ms, beats)
+    report = None
+    if music.beat_sync:
+        project, report = snap_to_beats(project, beats, fit)
+    sound = audio.SoundSources(music=music, music_path=music_path, music_fit=fit, voiceover=project.voiceover,
+                               voiceover_path=voice_path, shot_voices=shot_voices)
+    return project, sound, report
+
+
+def check_project(project: Project, settings: Settings, root: Path | None) -> CheckedProject:
     preset = get_preset(project.preset)
+    if not project.shots:
+        build_timeline(project)  # raises the "no shots" error
+    project, sound, beat_sync = _check_sound(project, settings, root)
     timeline = build_timeline(project)
     if timeline.duration_ms > preset.max_duration_s * 1000:
         raise ProjectValidationError(
@@ -114,11 +169,7 @@ def check_project(project: Project, settings: Settings, root: Path | None) -> tu
                 f"{where}: clip start {shot.clip_start_ms} ms is past the end of the clip ({info.duration_ms} ms)"
             )
         media[span.index] = info
-    music_path = None
-    if project.music is not None:
-        music_path = resolve_media(project.music.path, root)
-        probe_for(music_path, settings, "music", expect=MediaKind.AUDIO)
-    return preset, timeline, media, music_path
+    return CheckedProject(project, preset, timeline, media, sound, beat_sync)
 
 
 # -- 2. overlays ------------------------------------------------------------------------------------
@@ -307,9 +358,17 @@ def _render_frames(plan: RenderPlan, settings: Settings, encoder: Encoder, total
 
 def plan_render(project: Project, settings: Settings, project_root: Path | None = None) -> RenderPlan:
     """Stages 1 and 2: check the project and its media, pre-render the overlays."""
-    preset, timeline, media, music_path = check_project(project, settings, project_root)
-    overlays = build_overlays(project, preset, timeline, settings)
-    return RenderPlan(project, preset, timeline, media, music_path, overlays)
+    checked = check_project(project, settings, project_root)
+    overlays = build_overlays(checked.project, checked.preset, checked.timeline, settings)
+    return RenderPlan(checked.project, checked.preset, checked.timeline, checked.media, checked.sound, overlays,
+                      checked.beat_sync)
+
+
+def render_sound(plan: RenderPlan, settings: Settings) -> tuple[np.ndarray, MasterReport]:
+    """Stage 3: the mix, mastered to the preset's loudness target and true-peak ceiling."""
+    mix = audio.mix_timeline(plan.timeline, plan.media, settings, plan.sound)
+    return master(mix, audio.SAMPLE_RATE, target_lufs=plan.preset.loudness_lufs,
+                  ceiling_dbtp=plan.preset.true_peak_dbtp)
 
 
 def as_videoclip(plan: RenderPlan, settings: Settings):
@@ -318,7 +377,6 @@ def as_videoclip(plan: RenderPlan, settings: Settings):
     Frames come from the same FrameRenderer as an export. MoviePy may ask for frames out of order
     (previews, ``save_frame``), so each request that goes backwards starts a fresh renderer.
     """
-    import numpy as np
     from moviepy import AudioArrayClip, VideoClip
 
     state: dict[str, object] = {"renderer": None, "t": -1.0}
@@ -332,7 +390,7 @@ def as_videoclip(plan: RenderPlan, settings: Settings):
         state["t"] = t
         return np.asarray(renderer.frame_at(t * 1000))
 
-    mix = audio.mix_timeline(plan.timeline, plan.media, settings, plan.project.music, plan.music_path)
+    mix, _ = render_sound(plan, settings)
     clip = VideoClip(frame_function=frame_function, duration=plan.timeline.duration_ms / 1000)
     return clip.with_fps(plan.preset.fps).with_audio(AudioArrayClip(mix, fps=audio.SAMPLE_RATE))
 
@@ -381,7 +439,7 @@ def compose(project: Project, output: str | os.PathLike[str], *, settings: Setti
 
     # 1. check, 2. overlays
     plan = plan_render(project, settings, project_root)
-    preset, timeline, media, music_path = plan.preset, plan.timeline, plan.media, plan.music_path
+    project, preset, timeline, media = plan.project, plan.preset, plan.timeline, plan.media
 
     output.parent.mkdir(parents=True, exist_ok=True)
     job_dir = Path(tempfile.mkdtemp(prefix=f".{output.name}.", suffix=".render", dir=output.parent))
@@ -389,7 +447,8 @@ def compose(project: Project, output: str | os.PathLike[str], *, settings: Setti
     try:
         # 3. audio
         wav = job_dir / "mix.wav"
-        audio.write_wav(audio.mix_timeline(timeline, media, settings, project.music, music_path), wav)
+        mix, loudness = render_sound(plan, settings)
+        audio.write_wav(mix, wav)
 
         # 4. frames
         render_id = uuid.uuid4().hex[:12]
@@ -437,7 +496,8 @@ def compose(project: Project, output: str | os.PathLike[str], *, settings: Setti
     return ComposeResult(
         video=output, cover=paths["cover"], project_file=paths["project"], srt=paths.get("srt") if "srt" in staged
         else None, vtt=paths["vtt"] if "vtt" in staged else None, duration_ms=timeline.duration_ms, frames=total,
-        preset=preset.name.value, elapsed_s=time.monotonic() - started, aigc=aigc,
+        preset=preset.name.value, elapsed_s=time.monotonic() - started, aigc=aigc, loudness=loudness,
+        beat_sync=plan.beat_sync.message if plan.beat_sync else None, project=project,
     )
 
 

@@ -66,6 +66,42 @@ class RenderCancelled(StudioError):
     exit_code = 130
 
 
+class GenerationError(StudioError):
+    """A video backend could not generate a shot (model missing, refused on this device, bad size)."""
+
+    exit_code = 1
+
+
+class OutOfMemory(GenerationError):
+    """The GPU ran out of memory; the message names the setting to lower."""
+
+
+class ScriptError(StudioError):
+    """The script writer could not turn an idea into a storyboard."""
+
+
+class ScriptInputError(ScriptError):
+    """The script request is invalid (length, shot count, URL); the message quotes the bad value."""
+
+
+class ScriptBackendError(ScriptError):
+    """A script backend is not configured, cannot load its model, or its server failed or timed out."""
+
+    exit_code = 1
+
+
+class ScriptOutputError(ScriptError):
+    """The model's reply was still not a valid storyboard after one repair round."""
+
+    exit_code = 1
+
+
+class ScriptCancelled(ScriptError):
+    """The caller cancelled script writing; nothing was returned."""
+
+    exit_code = 130
+
+
 class EnvironmentProblem(StudioError):
     """Something the studio needs on this machine is missing (ffprobe, a font)."""
 

@@ -68,6 +68,12 @@ class PlatformPreset:
     max_duration_s: int
     safe_zone: SafeZone
     encoder: EncoderSettings
+    # Loudness of the master. The four big platforms normalise playback near -14 LUFS (YouTube's
+    # reference level; TikTok, Instagram and Douyin apply comparable normalisation), so mixing to
+    # it keeps a clip from being turned down or up. True peak under -1 dBTP leaves room for the
+    # platforms' own re-encode (AES TD1004 recommends -1 dBTP for lossy delivery).
+    loudness_lufs: float = -14.0
+    true_peak_dbtp: float = -1.0
 
     @property
     def safe_rect(self) -> tuple[int, int, int, int]:

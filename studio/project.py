@@ -79,6 +79,16 @@ class ShotStatus(StrEnum):
     FAILED = "failed"
 
 
+class ShotSource(StrEnum):
+    """What a generated shot starts from; ``None`` on a shot means its ``media`` is shown as is."""
+
+    TEXT = "text"  # the visual prompt alone
+    IMAGE = "image"  # the user's picture in ``source_media`` (image-to-video)
+    CLIP = "clip"  # the user's clip in ``source_media``, restyled (video-to-video)
+    PREVIOUS = "previous"  # the previous shot's last frame (continuity chaining)
+    BRIDGE = "bridge"  # from the previous shot's last frame to the next shot's first frame
+
+
 class Language(StrEnum):
     AUTO = "auto"
     ZH = "zh"
@@ -131,6 +141,33 @@ class WordTiming(_Model):
         return self
 
 
+class ShotRender(_Model):
+    """What produced a shot's ``media``: enough to label it, reproduce it and find it in the shot cache."""
+
+    backend: str = Field(pattern=r"^[a-z0-9_]{1,20}$")
+    model: str = Field(default="", max_length=300)
+    cache_key: str = Field(pattern=r"^[0-9a-f]{16,64}$")
+    draft: bool = Field(default=False, description="A CPU animatic, not generated footage.")
+    width: int = Field(ge=1)
+    height: int = Field(ge=1)
+    num_frames: int = Field(default=1, ge=1)
+    fps: float = Field(default=0.0, ge=0)
+    steps: int = Field(default=0, ge=0)
+
+
+class ShotCandidate(_Model):
+    """One variation of a shot (same prompt, another seed); the user keeps one of them."""
+
+    media: str
+    seed: int = Field(ge=0, le=2**63 - 1)
+    render: ShotRender
+
+    @field_validator("media")
+    @classmethod
+    def _media_path(cls, value: str, info: ValidationInfo) -> str:
+        return _check_media_path(value, info)
+
+
 class Shot(_Model):
     """The unit of work and of caching: what one shot shows, says and how it moves."""
 
@@ -153,13 +190,20 @@ class Shot(_Model):
     )
     seed: int | None = Field(default=None, ge=0, le=2**63 - 1)
     status: ShotStatus = ShotStatus.PLANNED
+    voiceover_audio: str | None = Field(default=None, description="Recorded voice-over of this shot (audio file).")
+    voiceover_gain_db: float = Field(default=0.0, ge=-60, le=12)
+    source: ShotSource | None = Field(
+        default=None, description="What to generate the shot from; null shows `media` as is (or text if none).")
+    source_media: str | None = Field(default=None, description="The user's image or clip a shot is generated from.")
+    render: ShotRender | None = Field(default=None, description="What generated `media`; null for the user's own.")
+    candidates: tuple[ShotCandidate, ...] = Field(default=(), max_length=16)
 
     @field_validator("caption", "voiceover", "visual_prompt", mode="before")
     @classmethod
     def _clean(cls, value: Any) -> Any:
         return clean_text(value) if isinstance(value, str) else value
 
-    @field_validator("media")
+    @field_validator("media", "source_media", "voiceover_audio")
     @classmethod
     def _media_path(cls, value: str | None, info: ValidationInfo) -> str | None:
         return _check_media_path(value, info)
@@ -230,13 +274,46 @@ class CaptionStyle(_Model):
     line_spacing: float = Field(default=1.2, ge=0.8, le=2.5)
 
 
+class BeatSnap(StrEnum):
+    BEAT = "beat"
+    DOWNBEAT = "downbeat"
+
+
 class MusicTrack(_Model):
-    path: str = Field(description="Audio file, relative to the project folder.")
+    """The music bed: a user file or a bundled track, fitted to the clip and ducked under voice-over."""
+
+    path: str | None = Field(default=None, description="Audio file, relative to the project folder.")
+    library: str | None = Field(default=None, pattern=r"^[a-z0-9_]{1,40}$",
+                                description="A bundled track (assets/music/library.json) instead of a file.")
     gain_db: float = Field(default=-8.0, ge=-60, le=12)
     start_ms: int = Field(default=0, ge=0, description="Where in the song the clip starts.")
     fade_in_ms: int = Field(default=300, ge=0, le=10_000)
     fade_out_ms: int = Field(default=1500, ge=0, le=10_000)
-    loop: bool = Field(default=True, description="Loop the song when the clip is longer than it.")
+    loop: bool = Field(default=True, description="Loop the song (on bar boundaries) when the clip is longer.")
+    duck_db: float = Field(default=12.0, ge=0, le=40, description="How far the music dips under voice-over.")
+    beat_sync: bool = Field(default=False, description="Snap shot boundaries to the music's beats.")
+    snap_to: BeatSnap = BeatSnap.BEAT
+    beat_tolerance_ms: int = Field(default=300, ge=20, le=1000,
+                                   description="How far a cut may move to reach a beat.")
+
+    @field_validator("path")
+    @classmethod
+    def _media_path(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return _check_media_path(value, info)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> MusicTrack:
+        if (self.path is None) == (self.library is None):
+            raise ValueError("give either a music file (path) or a bundled track (library), not both or neither")
+        return self
+
+
+class VoiceOver(_Model):
+    """A recorded voice-over for the whole clip; music is ducked under it."""
+
+    path: str = Field(description="Audio file, relative to the project folder.")
+    gain_db: float = Field(default=0.0, ge=-60, le=12)
+    start_ms: int = Field(default=0, ge=0, description="When in the clip the voice starts.")
 
     @field_validator("path")
     @classmethod
@@ -268,9 +345,11 @@ class Project(_Model):
     storyboard: Storyboard = Storyboard()
     caption_style: CaptionStyle = CaptionStyle()
     music: MusicTrack | None = None
+    voiceover: VoiceOver | None = Field(default=None, description="Voice-over for the whole clip.")
     label: AiLabel = AiLabel()
     hook_ms: int = Field(default=2500, ge=500, le=10_000, description="How long the hook title shows.")
     cover_time_ms: int | None = Field(default=None, ge=0, description="Frame used for the cover; null picks one.")
+    negative_prompt: str = Field(default="", max_length=2000, description="What no generated shot should show.")
 
     @property
     def shots(self) -> tuple[Shot, ...]:

@@ -186,7 +186,13 @@ def _bundle_media(source: Path, media_dir: Path) -> Path:
     target = media_dir / f"{source.stem[:40]}-{digest}{source.suffix.lower()}"
     if target.exists():
         return target
-    media_dir.mkdir(parents=True, exist_ok=True)
+    link_or_copy(source, target)
+    return target
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """Hard-link ``source`` at ``target`` (a copy across file systems), atomically: never half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.partial")
     try:
         try:
@@ -197,7 +203,6 @@ def _bundle_media(source: Path, media_dir: Path) -> Path:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return target
 
 
 def relocate_media(project: Project, *, source_root: Path | None, target_file: Path) -> Project:
@@ -214,14 +219,28 @@ def relocate_media(project: Project, *, source_root: Path | None, target_file: P
             source = _bundle_media(source, media_dir)
         return source.relative_to(target_root).as_posix()
 
-    shots = [
-        shot.model_copy(update={"media": relocate(shot.media, f"shot {i}")}) if shot.media else shot
-        for i, shot in enumerate(project.shots, start=1)
-    ]
+    def relocate_shot(shot, i: int):
+        update: dict = {}
+        if shot.media:
+            update["media"] = relocate(shot.media, f"shot {i}")
+        if shot.source_media:
+            update["source_media"] = relocate(shot.source_media, f"shot {i} source")
+        if shot.voiceover_audio:
+            update["voiceover_audio"] = relocate(shot.voiceover_audio, f"shot {i} voice-over")
+        if shot.candidates:
+            update["candidates"] = tuple(
+                c.model_copy(update={"media": relocate(c.media, f"shot {i} variation {n}")})
+                for n, c in enumerate(shot.candidates, start=1))
+        return shot.model_copy(update=update) if update else shot
+
+    shots = [relocate_shot(shot, i) for i, shot in enumerate(project.shots, start=1)]
     project = project.with_shots(shots)
-    if project.music is not None:
+    if project.music is not None and project.music.path is not None:
         music = project.music.model_copy(update={"path": relocate(project.music.path, "music")})
         project = project.model_copy(update={"music": music})
+    if project.voiceover is not None:
+        voice = project.voiceover.model_copy(update={"path": relocate(project.voiceover.path, "voice-over")})
+        project = project.model_copy(update={"voiceover": voice})
     return project
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,16 @@ def _positive_int(value: str) -> int:
     return number
 
 
+def _choice(*allowed: str) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        value = value.strip().lower()
+        if value not in allowed:
+            raise ValueError(f"must be one of {', '.join(allowed)}")
+        return value
+
+    return parse
+
+
 def _default_data_dir(environ: Mapping[str, str]) -> Path:
     return Path(environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "shortstudio"
 
@@ -58,6 +68,36 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 "Producer name written into the AIGC metadata label of every export (GB 45438-2025)."),
     SettingSpec("STUDIO_PROBE_TIMEOUT_S", "probe_timeout_s", 20, _positive_int,
                 "Seconds ffprobe may take to inspect one media file."),
+    SettingSpec("STUDIO_SCRIPT_BACKEND", "script_backend", "auto", _choice("auto", "local", "openai", "template"),
+                "Script writer: auto (the local model if its weights are on this machine, else the LLM endpoint "
+                "if STUDIO_LLM_URL is set, else the offline template writer), local, openai or template."),
+    SettingSpec("STUDIO_SCRIPT_MODEL", "script_model", "Qwen/Qwen2.5-1.5B-Instruct", str,
+                "Chat model of the local script writer: a Hugging Face id or a local folder."),
+    SettingSpec("STUDIO_LLM_URL", "llm_url", None, str,
+                "Base URL of an OpenAI-compatible chat endpoint, e.g. http://127.0.0.1:11434/v1 for Ollama."),
+    SettingSpec("STUDIO_LLM_MODEL", "llm_model", None, str, "Model name sent to the OpenAI-compatible endpoint."),
+    SettingSpec("STUDIO_LLM_API_KEY", "llm_api_key", None, str,
+                "API key for the LLM endpoint (falls back to OPENAI_API_KEY); never written to logs or projects."),
+    SettingSpec("STUDIO_LLM_TIMEOUT_S", "llm_timeout_s", 60, _positive_int,
+                "Seconds one reply of the LLM endpoint may take, start to finish."),
+    SettingSpec("STUDIO_VIDEO_BACKEND", "video_backend", "auto", _choice("auto", "ltx", "wan", "still"),
+                "Video backend for shots: auto (LTX on a CUDA GPU, still-image motion otherwise), ltx, wan, still."),
+    SettingSpec("STUDIO_LTX_MODEL", "ltx_model", "Lightricks/LTX-Video-0.9.7-distilled", str,
+                "LTX-Video model: a hub id or a diffusers folder (text, image, extend and bridge shots)."),
+    SettingSpec("STUDIO_WAN_MODEL", "wan_model", "Wan-AI/Wan2.2-TI2V-5B-Diffusers", str,
+                "Wan model for text and restyled-clip shots (and image shots unless STUDIO_WAN_IMAGE_MODEL is set)."),
+    SettingSpec("STUDIO_WAN_IMAGE_MODEL", "wan_image_model", None, str,
+                "Wan model for image-to-video shots (default: STUDIO_WAN_MODEL, which Wan2.2-TI2V does both)."),
+    SettingSpec("STUDIO_WAN_BRIDGE_MODEL", "wan_bridge_model", "Wan-AI/Wan2.1-FLF2V-14B-720P-diffusers", str,
+                "Wan first-last-frame model used for bridge shots between two shots."),
+    SettingSpec("STUDIO_CPU_OFFLOAD", "cpu_offload", "auto", _choice("auto", "on", "off"),
+                "Model CPU offload for diffusion backends: auto turns it on for GPUs under 24 GB."),
+    SettingSpec("STUDIO_VAE_TILING", "vae_tiling", "auto", _choice("auto", "on", "off"),
+                "Tiled VAE decoding (less GPU memory, a little slower): auto turns it on for GPUs under 24 GB."),
+    SettingSpec("STUDIO_SHOT_CACHE_DIR", "shot_cache_dir", None, _path,
+                "Folder of generated shots, keyed by what affects their pixels (default: $STUDIO_DATA_DIR/shots)."),
+    SettingSpec("STUDIO_CPU_MAX_MODEL_MB", "cpu_max_model_mb", 512, _positive_int,
+                "Largest diffusion model (MB of weights on disk) run without CUDA; bigger ones are refused."),
 )
 
 
@@ -73,6 +113,21 @@ class Settings:
     max_media_mb: int = 2048
     content_producer: str = "shortstudio"
     probe_timeout_s: int = 20
+    script_backend: str = "auto"
+    script_model: str = "Qwen/Qwen2.5-1.5B-Instruct"
+    llm_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = field(default=None, repr=False)  # a secret: kept out of reprs and logs
+    llm_timeout_s: int = 60
+    video_backend: str = "auto"
+    ltx_model: str = "Lightricks/LTX-Video-0.9.7-distilled"
+    wan_model: str = "Wan-AI/Wan2.2-TI2V-5B-Diffusers"
+    wan_image_model: str | None = None
+    wan_bridge_model: str = "Wan-AI/Wan2.1-FLF2V-14B-720P-diffusers"
+    cpu_offload: str = "auto"
+    vae_tiling: str = "auto"
+    shot_cache_dir: Path | None = None
+    cpu_max_model_mb: int = 512
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -89,6 +144,10 @@ class Settings:
                 raise StudioError(f"setting {spec.env}={raw!r} is invalid: {err}") from None
         if values["data_dir"] is None:
             values["data_dir"] = _default_data_dir(environ)
+        if values["llm_api_key"] is None:  # the variable most OpenAI-compatible tools already read
+            values["llm_api_key"] = environ.get("OPENAI_API_KEY") or None
+        if values["shot_cache_dir"] is None:
+            values["shot_cache_dir"] = values["data_dir"] / "shots"
         return cls(**values)
 
     def ffmpeg_exe(self) -> str:

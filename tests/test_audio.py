@@ -7,6 +7,7 @@ import pytest
 
 from studio import audio
 from studio.errors import CorruptMediaError
+from studio.project import MusicTrack
 from studio.settings import Settings
 
 RATE = audio.SAMPLE_RATE
@@ -22,18 +23,28 @@ def _max_step(x: np.ndarray) -> float:
     return float(np.max(np.abs(np.diff(x[:, 0]))))
 
 
-def test_loop_seam_has_no_click():
+def _looped(tmp_path, song: np.ndarray, total_ms: int) -> np.ndarray:
+    path = tmp_path / "song.wav"
+    audio.write_wav(song, path)
+    music = MusicTrack(path=str(path), gain_db=0.0, fade_in_ms=0, fade_out_ms=0)
+    fit = audio.fit_music(music, round(len(song) * 1000 / RATE), total_ms, None)
+    return audio.music_bed(music, path, Settings.from_env({}), total_ms * RATE // 1000, fit)
+
+
+def test_loop_seam_has_no_click(tmp_path):
     # 1.013 s of a 220 Hz sine ends mid-cycle: a hard splice would jump by ~0.5.
     song = _sine(1.013)
     hard = np.concatenate([song, song])
-    looped = audio.loop_to_length(song, len(song) * 2)
+    looped = _looped(tmp_path, song, 2026)
     smooth_step = _max_step(_sine(1.0))  # the largest sample-to-sample step of the sine itself
     assert _max_step(hard) > 10 * smooth_step
     assert _max_step(looped) < 2 * smooth_step
 
 
-def test_loop_fills_exactly_the_asked_length():
-    assert len(audio.loop_to_length(_sine(0.3), RATE * 2)) == RATE * 2
+def test_loop_fills_exactly_the_asked_length(tmp_path):
+    bed = _looped(tmp_path, _sine(1.3), 4000)
+    assert len(bed) == RATE * 4
+    assert np.sqrt(np.mean(bed[-RATE // 2:] ** 2)) > 0.3  # still playing at the end: it looped
 
 
 def test_fades_start_and_end_silent():

@@ -39,7 +39,7 @@ def media(tmp_path_factory) -> dict[str, Path]:
         "silent_wav": make_tone(d / "silent.wav", seconds=0.0),
         "bomb": _png_header_only(d / "bomb.png", 50_000, 50_000),
         "playlist": playlist,
-        "tone": make_tone(d / "tone.wav", seconds=0.5),
+        "tone": make_tone(d / "tone.wav", seconds=1.5),
     }
 
 

@@ -41,7 +41,7 @@ def media(tmp_path_factory) -> dict[str, Path]:
         "blue": make_image(d / "blue.png", (600, 900), (20, 20, 220), "solid"),
         "wide": make_image(d / "wide.jpg", (1600, 900), (40, 160, 90), "checker"),
         "clip": make_clip(d / "clip.mp4", seconds=1.2, size=(480, 270), fps=25, with_audio=True),
-        "music": make_tone(d / "music.wav", seconds=0.7, freq=330.0),
+        "music": make_tone(d / "music.wav", seconds=1.2, freq=330.0),
     }
 
 
