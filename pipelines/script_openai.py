@@ -1,0 +1,187 @@
+"""Script writer on an OpenAI-compatible chat endpoint: Ollama, vLLM, llama.cpp server, DeepSeek, DashScope, OpenAI.
+
+``POST {base_url}/chat/completions`` with the storyboard's JSON Schema as ``response_format``. Servers
+differ in what they accept, so the writer steps down once per server when one refuses a format:
+``json_schema`` (OpenAI, vLLM, Ollama >= 0.5, llama.cpp) -> ``json_object`` (DeepSeek, DashScope) ->
+no format. Every reply is parsed strictly and gets one repair round; the whole reply must arrive within
+``timeout_s`` (a server that trickles bytes is cut off too) and may not exceed ``max_reply_bytes``.
+
+The API key goes only into the ``Authorization`` header: it is never part of an error message or a note.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+from pipelines.script_prompts import draft_json_schema, prompt_json_schema
+from pipelines.script_writer import (
+    Cancel,
+    DraftReply,
+    Message,
+    ModelReply,
+    Progress,
+    ScriptBackendName,
+    ScriptRequest,
+    ShotPlan,
+    accept_prompt,
+    ask_with_repair,
+    check_cancel,
+    draft_acceptor,
+    draft_messages,
+    enhance_messages,
+)
+from studio.errors import ScriptBackendError, ScriptCancelled, ScriptInputError
+from studio.project import Bible, clean_text
+from studio.settings import Settings
+
+_FORMATS = ("json_schema", "json_object", "none")
+
+
+def _endpoint(base_url: str) -> str:
+    parts = urlsplit(base_url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ScriptInputError(f"LLM URL {base_url!r} is not an http(s) URL; e.g. http://127.0.0.1:11434/v1")
+    if parts.username or parts.password:
+        raise ScriptInputError("put the LLM API key in STUDIO_LLM_API_KEY, not in the URL")
+    url = base_url.strip().rstrip("/")
+    return url if url.endswith("/chat/completions") else url + "/chat/completions"
+
+
+def _snippet(body: bytes) -> str:
+    """A short, cleaned excerpt of a server's error body for the user's message."""
+    text = body[:2000].decode("utf-8", "replace")
+    try:
+        error = json.loads(text).get("error")
+        text = error.get("message", text) if isinstance(error, dict) else str(error or text)
+    except (ValueError, AttributeError):
+        pass
+    return " ".join(clean_text(text).split())[:200]
+
+
+class OpenAIScriptWriter:
+    """A remote chat model, held to the same schema, sanitising and repair round as the local one."""
+
+    name = ScriptBackendName.OPENAI
+
+    def __init__(self, base_url: str, model: str, *, api_key: str | None = None, timeout_s: float = 60,
+                 max_reply_bytes: int = 1 << 20, temperature: float = 0.7):
+        if not model or not model.strip():
+            raise ScriptInputError("no LLM model named; set STUDIO_LLM_MODEL or pass --llm-model")
+        self.url = _endpoint(base_url)
+        self.model = model.strip()
+        self._api_key = api_key
+        self.timeout_s = timeout_s
+        self.max_reply_bytes = max_reply_bytes
+        self.temperature = temperature
+        self._format = 0  # index into _FORMATS: steps down when this server refuses a format
+        self.format_used: str | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> OpenAIScriptWriter:
+        if not settings.llm_url:
+            raise ScriptBackendError("no LLM endpoint is configured; set STUDIO_LLM_URL or pass --llm-url")
+        return cls(settings.llm_url, settings.llm_model or "", api_key=settings.llm_api_key,
+                   timeout_s=settings.llm_timeout_s)
+
+    def __call__(self, request: ScriptRequest, plan: ShotPlan, *, progress: Progress | None = None,
+                 cancel: Cancel | None = None) -> DraftReply:
+        limits = plan.limits()
+        schema = draft_json_schema(limits, grammar=False)
+        max_tokens = min(16_384, limits.max_output_bytes() // 2 + 512)
+
+        def ask(messages: list[Message]) -> ModelReply:
+            return self._chat(messages, schema, "storyboard", max_tokens, request.seed, cancel)
+
+        draft, notes = ask_with_repair(ask, draft_messages(request, plan), draft_acceptor(request, plan),
+                                       backend=f"LLM at {self.url}")
+        if progress is not None:
+            progress(1, 1)
+        return DraftReply(draft=draft, notes=[f"model {self.model} at {self.url} (response format: "
+                                              f"{self.format_used})", *notes])  # type: ignore[arg-type]
+
+    def enhance(self, prompt: str, bible: Bible, *, cancel: Cancel | None = None) -> str:
+        schema = prompt_json_schema(grammar=False)
+
+        def ask(messages: list[Message]) -> ModelReply:
+            return self._chat(messages, schema, "shot_prompt", 1024, None, cancel)
+
+        text, _ = ask_with_repair(ask, enhance_messages(prompt, bible), accept_prompt, backend=f"LLM at {self.url}")
+        return text  # type: ignore[return-value]
+
+    # -------------------------------------------------------------------------------------------- the wire
+
+    def _chat(self, messages: list[Message], schema: dict[str, Any], name: str, max_tokens: int, seed: int | None,
+              cancel: Cancel | None) -> ModelReply:
+        while True:
+            check_cancel(cancel)
+            payload: dict[str, Any] = {"model": self.model, "messages": messages, "temperature": self.temperature,
+                                       "max_tokens": max_tokens, "stream": False}
+            if seed is not None:
+                payload["seed"] = seed
+            mode = _FORMATS[self._format]
+            if mode == "json_schema":
+                payload["response_format"] = {"type": "json_schema",
+                                              "json_schema": {"name": name, "schema": schema, "strict": True}}
+            elif mode == "json_object":
+                payload["response_format"] = {"type": "json_object"}
+            status, body = self._post(payload, cancel)
+            if status in (400, 415, 422) and mode != "none" and self._refuses_format(body):
+                self._format += 1  # this server does not know this format: step down and ask again
+                continue
+            self.format_used = mode
+            return self._reply(status, body)
+
+    @staticmethod
+    def _refuses_format(body: bytes) -> bool:
+        text = body[:4000].decode("utf-8", "replace").lower()
+        return any(word in text for word in ("response_format", "json_schema", "json_object", "response format"))
+
+    def _post(self, payload: dict[str, Any], cancel: Cancel | None) -> tuple[int, bytes]:
+        import httpx
+
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if self._api_key:
+            headers["Authorization"] = f"Bearer {self._api_key}"
+        deadline = time.monotonic() + self.timeout_s
+        timeout = httpx.Timeout(self.timeout_s, connect=min(10.0, self.timeout_s))
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client, \
+                    client.stream("POST", self.url, json=payload, headers=headers) as response:
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > self.max_reply_bytes:
+                        raise ScriptBackendError(f"the LLM server at {self.url} sent more than "
+                                                 f"{self.max_reply_bytes // 1024} KiB; refusing the reply")
+                    if time.monotonic() > deadline:
+                        raise httpx.ReadTimeout("deadline")
+                    if cancel is not None and cancel():
+                        raise ScriptCancelled("script writing was cancelled")
+                    chunks.append(chunk)
+                return response.status_code, b"".join(chunks)
+        except httpx.TimeoutException:
+            raise ScriptBackendError(f"the LLM server at {self.url} did not answer within {self.timeout_s:g} s "
+                                     "(STUDIO_LLM_TIMEOUT_S)") from None
+        except httpx.HTTPError as err:
+            raise ScriptBackendError(f"cannot reach the LLM server at {self.url}: {type(err).__name__}") from None
+
+    def _reply(self, status: int, body: bytes) -> ModelReply:
+        if status in (401, 403):
+            raise ScriptBackendError(f"the LLM server at {self.url} refused the API key (HTTP {status}); "
+                                     "check STUDIO_LLM_API_KEY")
+        if status != 200:
+            raise ScriptBackendError(f"the LLM server at {self.url} answered HTTP {status}: {_snippet(body)}")
+        try:
+            choice = json.loads(body)["choices"][0]
+            content = choice["message"]["content"]
+        except (ValueError, KeyError, IndexError, TypeError):
+            # a reply that does not speak the protocol is the server's fault, not the model's: no repair round
+            raise ScriptBackendError(f"the LLM server at {self.url} did not send a chat completion "
+                                     f"({_snippet(body) or 'empty body'})") from None
+        if not isinstance(content, str):
+            content = ""
+        return ModelReply(text=content, truncated=choice.get("finish_reason") == "length")
