@@ -1,0 +1,655 @@
+"""Shots to footage: pick a backend, build each shot's request, reuse the shot cache, write clips.
+
+    1. backend   ``auto`` is LTX on a CUDA GPU and the still-image draft elsewhere
+    2. plan      per shot: its source (text, user image, user clip, previous shot's last frame,
+                 bridge), the prompt with the storyboard's bible, size, frames, steps and seed
+    3. cache     the key hashes everything that affects the pixels (backend, model, prompt, negative
+                 prompt, size, frames, fps, steps, guidance, seed, the source's bytes, device and
+                 dtype) and nothing else: a caption, a voice-over or the music never re-render a shot
+    4. generate  progress per denoising step, cancel between steps, ZeroGPU wrapping
+    5. store     clip (or still) written atomically into the shot cache, then linked into the project
+
+Finished shots are in the cache as soon as they are written, so a crash or a cancel loses only
+the shot in progress. The UI and the CLI call these functions; nothing here formats for display.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import secrets
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipelines.video_types import Cancel, VideoRequest, VideoResult, VideoTask
+from studio.errors import GenerationError, ProjectValidationError, StudioError
+from studio.media import MediaKind, load_image, probe_shot_media
+from studio.presets import get_preset
+from studio.project import MAX_SHOT_MS, Project, Shot, ShotCandidate, ShotRender, ShotSource, ShotStatus, Transition
+from studio.project_files import resolve_media
+from studio.settings import Settings
+
+logger = logging.getLogger("pipelines.video")
+
+CACHE_VERSION = 1  # bump when a change in this code changes the pixels of a cached shot
+BACKENDS = ("auto", "ltx", "wan", "still")
+
+
+@dataclass(frozen=True)
+class VideoOptions:
+    """How to generate shots. ``None`` means the backend's (or the settings') default."""
+
+    backend: str = "auto"
+    model: str | None = None  # LTX: every kind of shot; Wan: text and restyle shots
+    image_model: str | None = None  # Wan image-to-video model
+    bridge_model: str | None = None  # Wan first-last-frame model
+    width: int | None = None
+    height: int | None = None
+    frames: int | None = None  # overrides the count derived from each shot's length
+    steps: int | None = None
+    guidance_scale: float | None = None
+    fps: float | None = None
+    strength: float = 0.7  # restyle: how far from the user's clip
+    media_dir: Path | None = None  # where the project links its generated files (default <root>/shots)
+
+
+@dataclass(frozen=True)
+class GenerationProgress:
+    shot_index: int  # 0-based position in the storyboard
+    shot_count: int
+    shot_id: str
+    step: int
+    total_steps: int
+
+
+ShotsProgress = Callable[[GenerationProgress], None]
+
+
+@dataclass(frozen=True)
+class ShotOutcome:
+    index: int
+    shot_id: str
+    status: str  # "generated", "cached" or "kept" (the user's own media, nothing to generate)
+    media: Path | None = None
+    cache_key: str | None = None
+    elapsed_s: float = 0.0
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ShotsResult:
+    project: Project
+    outcomes: tuple[ShotOutcome, ...]
+    backend: str
+    model: str
+    draft: bool
+    elapsed_s: float
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def generated(self) -> list[str]:
+        return [o.shot_id for o in self.outcomes if o.status == "generated"]
+
+    @property
+    def cached(self) -> list[str]:
+        return [o.shot_id for o in self.outcomes if o.status == "cached"]
+
+
+# -- 1. backend -------------------------------------------------------------------------------------
+
+def _cuda_present() -> bool:
+    """Whether CUDA is usable, without importing torch on machines that obviously have no NVIDIA GPU."""
+    if "torch" not in sys.modules and not (Path("/proc/driver/nvidia").exists() or Path("/dev/nvidia0").exists()):
+        return False
+    try:
+        import torch
+    except ImportError:
+        return False
+    return torch.cuda.is_available()
+
+
+def make_backend(options: VideoOptions, settings: Settings, *, style: Any = None):
+    """The backend object for ``options`` (``auto``: LTX with CUDA, the still draft without)."""
+    choice = options.backend or settings.video_backend
+    if choice == "auto":
+        choice = settings.video_backend if settings.video_backend != "auto" else ("ltx" if _cuda_present()
+                                                                                   else "still")
+    if choice not in BACKENDS:
+        raise ProjectValidationError(f"unknown video backend {choice!r}; choose one of: {', '.join(BACKENDS)}")
+    if choice == "still":
+        from pipelines.video_still import StillMotionBackend
+
+        return StillMotionBackend(style=style)
+    from pipelines.diffusers_runtime import check_device_allows, device_policy
+
+    policy = device_policy(settings)
+    if choice == "ltx":
+        from pipelines.video_ltx import LTXVideoBackend
+
+        model = options.model or settings.ltx_model
+        check_device_allows(model, policy, settings, "LTX")
+        return LTXVideoBackend(model, policy)
+    from pipelines.video_wan import WanVideoBackend
+
+    model = options.model or settings.wan_model
+    image_model = options.image_model or settings.wan_image_model or model
+    bridge_model = options.bridge_model or settings.wan_bridge_model
+    check_device_allows(model, policy, settings, "Wan")
+    return WanVideoBackend(model, policy, image_model=image_model, bridge_model=bridge_model)
+
+
+def _backend_identity(backend: Any) -> dict[str, Any]:
+    if backend.name == "still":
+        return {"backend": "still"}
+    from pipelines.diffusers_runtime import model_fingerprint
+
+    models = [backend.model] if backend.name == "ltx" else [backend.model, backend.image_model, backend.bridge_model]
+    return {"backend": backend.name, "models": [model_fingerprint(m) for m in models],
+            "device": backend.policy.device, "dtype": backend.policy.dtype_name}
+
+
+# -- 2. plan ----------------------------------------------------------------------------------------
+
+def shot_prompt(project: Project, shot: Shot) -> str:
+    """The shot's visual prompt with the storyboard's bible carried in (characters, then the look)."""
+    bible = project.storyboard.bible
+    parts = [shot.visual_prompt.strip()]
+    if bible.characters:
+        parts.append(" ".join(f"{c.name}: {c.description.strip()}" for c in bible.characters))
+    if bible.look.strip():
+        parts.append(f"Style: {bible.look.strip()}")
+    return "\n".join(p for p in parts if p)
+
+
+def effective_source(shot: Shot) -> ShotSource | None:
+    """What a shot is generated from; ``None`` when it shows the user's own media as is."""
+    if shot.source is not None:
+        return shot.source
+    return ShotSource.TEXT if shot.media is None else None
+
+
+def frames_for(duration_ms: int, fps: float) -> int:
+    return max(1, int(round(duration_ms * fps / 1000))) + 1
+
+
+@dataclass
+class _Context:
+    project: Project
+    root: Path | None
+    options: VideoOptions
+    settings: Settings
+    backend: Any
+    identity: dict[str, Any]
+    cache: ShotCache
+    media_dir: Path | None
+    progress: ShotsProgress | None
+    cancel: Cancel | None
+
+
+def _size(ctx: _Context) -> tuple[int, int]:
+    if ctx.options.width and ctx.options.height:
+        return ctx.options.width, ctx.options.height
+    if ctx.backend.name == "still":
+        preset = get_preset(ctx.project.preset)
+        return preset.width, preset.height
+    return ctx.backend.default_size
+
+
+def _steps(ctx: _Context) -> int:
+    if ctx.options.steps:
+        return ctx.options.steps
+    if ctx.backend.name == "ltx":
+        from pipelines.video_ltx import default_steps_and_guidance
+
+        return default_steps_and_guidance(ctx.backend.model)[0]
+    if ctx.backend.name == "wan":
+        from pipelines.video_wan import DEFAULT_STEPS
+
+        return DEFAULT_STEPS
+    return 1
+
+
+def _task(source: ShotSource) -> VideoTask:
+    return {ShotSource.TEXT: VideoTask.TEXT, ShotSource.IMAGE: VideoTask.IMAGE, ShotSource.CLIP: VideoTask.CLIP,
+            ShotSource.PREVIOUS: VideoTask.IMAGE, ShotSource.BRIDGE: VideoTask.BRIDGE}[source]
+
+
+def _file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _image_digest(image: Any) -> str:
+    return hashlib.sha256(f"{image.size}".encode() + image.convert("RGB").tobytes()).hexdigest()
+
+
+def _where(index: int) -> str:
+    return f"shot {index + 1}"
+
+
+def _source_media(ctx: _Context, shot: Shot, index: int, kind: MediaKind) -> Path:
+    if not shot.source_media:
+        raise ProjectValidationError(f"{_where(index)} is generated from the user's {kind.value} but has none: "
+                                     "add one as its source")
+    path = resolve_media(shot.source_media, ctx.root)
+    info = probe_shot_media(path, ctx.settings, f"{_where(index)} source")
+    if info.kind is not kind:
+        raise ProjectValidationError(f"{_where(index)} source {path.name} is a {info.kind.value}; "
+                                     f"a {shot.source.value} shot needs a {kind.value}")
+    return path
+
+
+def last_frame(ctx: _Context, project: Project, index: int) -> Any:
+    """The frame a shot ends on, as the compositor shows it (the end of its camera move for a photo)."""
+    return _edge_frame(ctx, project, index, last=True)
+
+
+def first_frame(ctx: _Context, project: Project, index: int) -> Any:
+    return _edge_frame(ctx, project, index, last=False)
+
+
+def _edge_frame(ctx: _Context, project: Project, index: int, *, last: bool) -> Any:
+    from studio.frames import ImageShotFrames
+
+    shot = project.shots[index]
+    if not shot.media:
+        raise ProjectValidationError(f"{_where(index)} has no picture yet, so the next shot cannot continue from it")
+    if shot.render is not None:  # our own clip: the exact frame was kept losslessly beside it
+        edge = ctx.cache.path(shot.render.cache_key, ".last.png" if last else ".first.png")
+        if edge.is_file():
+            from PIL import Image
+
+            with Image.open(edge) as image:
+                return image.convert("RGB")
+    path = resolve_media(shot.media, ctx.root)
+    info = probe_shot_media(path, ctx.settings, _where(index))
+    size = _size(ctx)
+    if info.kind is MediaKind.IMAGE:
+        frames = ImageShotFrames(load_image(path, ctx.settings), shot, index, size, shot.duration_ms)
+        return frames.frame(shot.duration_ms if last else 0)
+    from pipelines.video_io import clip_frame_at
+
+    t_ms = shot.clip_start_ms + (shot.duration_ms if last else 0)
+    return clip_frame_at(path, ctx.settings, t_ms)
+
+
+def build_request(ctx: _Context, project: Project, index: int, seed: int) -> tuple[VideoRequest, dict[str, Any]]:
+    """The request for one shot and the source part of its cache key."""
+    shot = project.shots[index]
+    source = effective_source(shot)
+    width, height = _size(ctx)
+    still = ctx.backend.name == "still"
+    fps = 0.0 if still else float(ctx.options.fps or ctx.backend.default_fps)
+    frames = 1 if still else (ctx.options.frames or frames_for(shot.duration_ms, fps))
+    request = VideoRequest(
+        task=_task(source), prompt=shot_prompt(project, shot), negative_prompt=project.negative_prompt,
+        width=width, height=height, num_frames=frames, fps=fps, num_inference_steps=_steps(ctx),
+        guidance_scale=ctx.options.guidance_scale, seed=seed, strength=ctx.options.strength,
+    )
+    if still and source is ShotSource.TEXT:
+        from pipelines.video_still import card_text
+
+        request = request.with_(title=card_text(shot.visual_prompt))
+    key_source: dict[str, Any] = {"kind": source.value}
+    if source is ShotSource.IMAGE:
+        path = _source_media(ctx, shot, index, MediaKind.IMAGE)
+        request = request.with_(image=load_image(path, ctx.settings))
+        key_source["sha256"] = _file_digest(path)
+    elif source is ShotSource.CLIP:
+        path = _source_media(ctx, shot, index, MediaKind.VIDEO)
+        key_source.update(sha256=_file_digest(path), start_ms=shot.clip_start_ms)
+        if not still:
+            from pipelines.video_io import read_clip_frames
+
+            video = read_clip_frames(path, ctx.settings, size=(width, height), fps=fps, count=frames,
+                                     start_ms=shot.clip_start_ms)
+            request = request.with_(video=video)
+    elif source in (ShotSource.PREVIOUS, ShotSource.BRIDGE):
+        if index == 0:
+            raise ProjectValidationError(f"{_where(index)} starts from the previous shot, but it is the first shot")
+        image = last_frame(ctx, project, index - 1)
+        request = request.with_(image=image)
+        key_source["previous"] = _image_digest(image)
+        if source is ShotSource.BRIDGE:
+            if index + 1 >= len(project.shots):
+                raise ProjectValidationError(f"{_where(index)} bridges to the next shot, but it is the last shot")
+            following = first_frame(ctx, project, index + 1)
+            request = request.with_(last_image=following)
+            key_source["next"] = _image_digest(following)
+    return request, key_source
+
+
+# -- 3. cache ---------------------------------------------------------------------------------------
+
+def cache_key(identity: dict[str, Any], request: VideoRequest, key_source: dict[str, Any]) -> str:
+    """A hash of everything that affects a shot's pixels, and of nothing that does not."""
+    payload = {
+        "v": CACHE_VERSION, **identity, "task": request.task.value, "prompt": request.prompt,
+        "negative": request.negative_prompt, "size": [request.width, request.height], "frames": request.num_frames,
+        "fps": request.fps, "steps": request.num_inference_steps, "guidance": request.guidance_scale,
+        "seed": request.seed, "strength": request.strength if request.task is VideoTask.CLIP else None,
+        "title": request.title, "source": key_source,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:32]
+
+
+class ShotCache:
+    """Generated shots by key: ``<root>/<key[:2]>/<key>.mp4`` (or ``.png`` for a still), its first and last
+    frames as PNG, and ``<key>.json`` with how it was made. The media file is written last: it marks
+    an entry complete."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    def path(self, key: str, suffix: str) -> Path:
+        return self.root / key[:2] / f"{key}{suffix}"
+
+    def lookup(self, key: str) -> tuple[Path, ShotRender] | None:
+        meta = self.path(key, ".json")
+        for suffix in (".mp4", ".png"):
+            media = self.path(key, suffix)
+            if media.is_file() and meta.is_file():
+                try:
+                    return media, ShotRender.model_validate_json(meta.read_text(encoding="utf-8"))
+                except ValueError:
+                    return None
+        return None
+
+    def store(self, key: str, result: VideoResult, settings: Settings) -> tuple[Path, ShotRender]:
+        from pipelines.video_io import write_clip, write_png
+        from studio.project_files import write_atomic
+
+        render = ShotRender(backend=result.backend, model=result.model, cache_key=key, draft=result.draft,
+                            width=result.width, height=result.height, num_frames=len(result.frames),
+                            fps=result.fps, steps=result.steps)
+        write_atomic(self.path(key, ".json"), render.model_dump_json().encode("utf-8"))
+        if result.still:
+            return write_png(result.frames[0], self.path(key, ".png")), render
+        write_png(result.frames[0], self.path(key, ".first.png"))
+        write_png(result.frames[-1], self.path(key, ".last.png"))
+        return write_clip(result.frames, result.fps, self.path(key, ".mp4"), settings), render
+
+
+def _link_into(source: Path, folder: Path) -> Path:
+    """Hard-link (else copy) a cached file into the project's folder, atomically."""
+    from studio.project_files import link_or_copy
+
+    target = folder / source.name
+    if not (target.is_file() and target.stat().st_size == source.stat().st_size):
+        link_or_copy(source, target)
+    return target
+
+
+def _project_path(ctx: _Context, media: Path) -> str:
+    if ctx.root is None or ctx.media_dir is None:
+        return str(media)
+    linked = _link_into(media, ctx.media_dir)
+    return linked.resolve().relative_to(ctx.root.resolve()).as_posix()
+
+
+# -- 4. generate, 5. store --------------------------------------------------------------------------
+
+def _generate(ctx: _Context, request: VideoRequest, index: int, shot_id: str) -> VideoResult:
+    def step(done: int, total: int) -> None:
+        if ctx.progress is not None:
+            ctx.progress(GenerationProgress(index, len(ctx.project.shots), shot_id, done, total))
+
+    def call() -> VideoResult:
+        try:
+            return ctx.backend(request, progress=step, cancel=ctx.cancel)
+        except ValueError as err:  # check_inputs: bad size, frames, missing source
+            raise GenerationError(f"{_where(index)}: {err}") from None
+
+    if ctx.backend.name == "still":
+        return call()
+    from pipelines.diffusers_runtime import gpu_seconds, on_gpu
+
+    return on_gpu(call, gpu_seconds(request.width, request.height, request.num_frames, request.num_inference_steps))
+
+
+def _make(ctx: _Context, project: Project, index: int, seed: int) -> tuple[Path, ShotRender, str, tuple[str, ...]]:
+    """Media path and render info for one shot at ``seed``: from the cache, or generated and stored."""
+    shot = project.shots[index]
+    request, key_source = build_request(ctx, project, index, seed)
+    key = cache_key(ctx.identity, request, key_source)
+    hit = ctx.cache.lookup(key)
+    if hit is not None:
+        return hit[0], hit[1], "cached", ()
+    if ctx.media_dir is not None and shot.render is not None and shot.render.cache_key == key and shot.media:
+        existing = resolve_media(shot.media, ctx.root)
+        if existing.is_file():  # the project travelled without the cache: its own copy is the shot
+            return existing, shot.render, "cached", ()
+    if ctx.cancel is not None and ctx.cancel():
+        from studio.errors import RenderCancelled
+
+        raise RenderCancelled("generation was cancelled; finished shots are kept in the shot cache")
+    result = _generate(ctx, request, index, shot.id)
+    media, render = ctx.cache.store(key, result, ctx.settings)
+    notes = list(result.notes)
+    if not result.still and result.fps and len(result.frames) / result.fps * 1000 < shot.duration_ms - 100:
+        notes.append(f"{_where(index)}: the model made {len(result.frames) / result.fps:.1f} s of the shot's "
+                     f"{shot.duration_ms / 1000:.1f} s; the last frame holds (extend the shot to continue it)")
+    return media, render, "generated", tuple(notes)
+
+
+def _new_context(project: Project, project_root: Path | None, options: VideoOptions, settings: Settings,
+                 progress: ShotsProgress | None, cancel: Cancel | None, backend: Any = None) -> _Context:
+    backend = backend or make_backend(options, settings)
+    root = Path(project_root).resolve() if project_root is not None else None
+    media_dir = None
+    if root is not None:
+        media_dir = Path(options.media_dir) if options.media_dir else root / "shots"
+        media_dir = (media_dir if media_dir.is_absolute() else root / media_dir).resolve()
+        if not media_dir.is_relative_to(root):
+            raise ProjectValidationError(f"the shots folder {media_dir} must be inside the project folder {root}")
+    cache_root = settings.shot_cache_dir or settings.data_dir / "shots"
+    return _Context(project, root, options, settings, backend, _backend_identity(backend), ShotCache(cache_root),
+                    media_dir, progress, cancel)
+
+
+def _seed_of(shot: Shot) -> int:
+    return shot.seed if shot.seed is not None else secrets.randbelow(2**31)
+
+
+def _render_index(ctx: _Context, project: Project, index: int) -> tuple[Project, ShotOutcome]:
+    shot = project.shots[index]
+    source = effective_source(shot)
+    if source is None or (source is ShotSource.CLIP and ctx.backend.name == "still"):
+        if source is ShotSource.CLIP and shot.media is None:  # the draft shows the user's clip as it is
+            shot = shot.model_copy(update={"media": shot.source_media, "status": ShotStatus.RENDERED})
+            project = project.with_shots([*project.shots[:index], shot, *project.shots[index + 1:]])
+        return project, ShotOutcome(index, shot.id, "kept", None)
+    started = time.monotonic()
+    seed = _seed_of(shot)
+    try:
+        media, render, status, notes = _make(ctx, project, index, seed)
+    except StudioError:
+        raise
+    except ValueError as err:
+        raise GenerationError(f"{_where(index)}: {err}") from None
+    updated = shot.model_copy(update={"media": _project_path(ctx, media), "render": render, "seed": seed,
+                                      "source": source, "status": ShotStatus.RENDERED})
+    project = project.with_shots([*project.shots[:index], updated, *project.shots[index + 1:]])
+    return project, ShotOutcome(index, shot.id, status, media, render.cache_key, time.monotonic() - started, notes)
+
+
+def _index_of(project: Project, shot_id: str) -> int:
+    for i, shot in enumerate(project.shots):
+        if shot.id == shot_id:
+            return i
+    raise ProjectValidationError(f"there is no shot with the id {shot_id!r}")
+
+
+def _result(ctx: _Context, project: Project, outcomes: list[ShotOutcome], started: float) -> ShotsResult:
+    notes = tuple(n for o in outcomes for n in o.notes)
+    return ShotsResult(project, tuple(sorted(outcomes, key=lambda o: o.index)), ctx.backend.name,
+                       ctx.backend.model, ctx.backend.draft, time.monotonic() - started, notes)
+
+
+def render_shots(project: Project, project_root: Path | None, options: VideoOptions, settings: Settings, *,
+                 progress: ShotsProgress | None = None, cancel: Cancel | None = None) -> ShotsResult:
+    """Generate every shot that needs it, in storyboard order (so chaining sees the shot before), bridges
+    last (they need the shot after them). Cached shots are reused; the user's own media is kept."""
+    started = time.monotonic()
+    if not project.shots:
+        raise ProjectValidationError("the project has no shots; add at least one")
+    if all(effective_source(s) is None for s in project.shots):  # the user's own media only: nothing to load
+        kept = tuple(ShotOutcome(i, s.id, "kept") for i, s in enumerate(project.shots))
+        return ShotsResult(project, kept, "none", "", False, time.monotonic() - started)
+    ctx = _new_context(project, project_root, options, settings, progress, cancel)
+    for i, shot in enumerate(project.shots[1:], start=1):
+        after_bridge = effective_source(project.shots[i - 1]) is ShotSource.BRIDGE
+        if effective_source(shot) is ShotSource.PREVIOUS and after_bridge:
+            raise ProjectValidationError(f"{_where(i)} starts from the previous shot, which is a bridge that must end "
+                                         f"on {_where(i)}'s first frame: give {_where(i)} another source")
+    outcomes: list[ShotOutcome] = []
+    bridges = [i for i, s in enumerate(project.shots) if effective_source(s) is ShotSource.BRIDGE]
+    for index in [i for i in range(len(project.shots)) if i not in bridges] + bridges:
+        project, outcome = _render_index(ctx, project, index)
+        outcomes.append(outcome)
+        ctx.project = project
+    return _result(ctx, project, outcomes, started)
+
+
+def render_shot(project: Project, project_root: Path | None, shot_id: str, options: VideoOptions,
+                settings: Settings, *, progress: ShotsProgress | None = None,
+                cancel: Cancel | None = None) -> ShotsResult:
+    """Generate (or fetch from the cache) one shot; the others are left as they are."""
+    started = time.monotonic()
+    ctx = _new_context(project, project_root, options, settings, progress, cancel)
+    project, outcome = _render_index(ctx, project, _index_of(project, shot_id))
+    return _result(ctx, project, [outcome], started)
+
+
+def render_variations(project: Project, project_root: Path | None, shot_id: str, count: int,
+                      options: VideoOptions, settings: Settings, *, progress: ShotsProgress | None = None,
+                      cancel: Cancel | None = None) -> ShotsResult:
+    """``count`` candidates of one shot with consecutive seeds from its own; the shot's media is unchanged
+    until ``choose_variation``."""
+    if not 1 <= count <= 16:
+        raise ProjectValidationError(f"ask for 1 to 16 variations, not {count}")
+    started = time.monotonic()
+    ctx = _new_context(project, project_root, options, settings, progress, cancel)
+    index = _index_of(project, shot_id)
+    shot = project.shots[index]
+    if effective_source(shot) is None:
+        raise ProjectValidationError(f"{_where(index)} shows the user's own media; give it a source to vary")
+    base = _seed_of(shot)
+    candidates, outcomes = [], []
+    for k in range(count):
+        seed = (base + k) % 2**63
+        t0 = time.monotonic()
+        media, render, status, notes = _make(ctx, project, index, seed)
+        candidates.append(ShotCandidate(media=_project_path(ctx, media), seed=seed, render=render))
+        outcomes.append(ShotOutcome(index, shot.id, status, media, render.cache_key, time.monotonic() - t0, notes))
+    updated = shot.model_copy(update={"candidates": tuple(candidates), "seed": base})
+    project = project.with_shots([*project.shots[:index], updated, *project.shots[index + 1:]])
+    return ShotsResult(project, tuple(outcomes), ctx.backend.name, ctx.backend.model, ctx.backend.draft,
+                       time.monotonic() - started)
+
+
+def choose_variation(project: Project, shot_id: str, candidate: int) -> Project:
+    """Keep candidate ``candidate`` (0-based) as the shot: its media, seed and render info."""
+    index = _index_of(project, shot_id)
+    shot = project.shots[index]
+    if not 0 <= candidate < len(shot.candidates):
+        raise ProjectValidationError(f"{_where(index)} has {len(shot.candidates)} variations; "
+                                     f"there is no number {candidate + 1}")
+    chosen = shot.candidates[candidate]
+    updated = shot.model_copy(update={"media": chosen.media, "seed": chosen.seed, "render": chosen.render,
+                                      "source": effective_source(shot), "status": ShotStatus.RENDERED})
+    return project.with_shots([*project.shots[:index], updated, *project.shots[index + 1:]])
+
+
+def extend_shot(project: Project, project_root: Path | None, shot_id: str, *, seconds: float,
+                forward: bool = True, options: VideoOptions, settings: Settings,
+                progress: ShotsProgress | None = None, cancel: Cancel | None = None) -> ShotsResult:
+    """Make a generated shot longer without a seam: new frames conditioned on the clip's last frames
+    (forward) or leading into its first frame (backward), joined into one clip. LTX only.
+
+    The extended clip is a finished piece of footage: the shot keeps it (``source`` becomes null, like a
+    user's clip), so a later ``render_shots`` does not regenerate it from the prompt.
+    """
+    from pipelines.video_io import read_clip_frames
+
+    started = time.monotonic()
+    ctx = _new_context(project, project_root, options, settings, progress, cancel)
+    index = _index_of(project, shot_id)
+    shot = project.shots[index]
+    if ctx.backend.name != "ltx":
+        raise GenerationError(f"extending a shot needs the LTX backend (this is {ctx.backend.name})")
+    if shot.render is None or not shot.media or shot.render.fps <= 0:
+        raise ProjectValidationError(f"{_where(index)} has no generated clip to extend; render it first")
+    if not 0.3 <= seconds <= 20:
+        raise ProjectValidationError(f"extend by 0.3 to 20 s, not {seconds}")
+    render = shot.render
+    path = resolve_media(shot.media, ctx.root)
+    clip = read_clip_frames(path, settings, size=(render.width, render.height), fps=render.fps,
+                            count=render.num_frames)
+    from pipelines.video_ltx import _context_frames
+
+    new_frames = int(round(seconds * render.fps))
+    context = _context_frames(clip, new_frames + 9) if forward else 1
+    seed = _seed_of(shot)
+    request = VideoRequest(
+        task=VideoTask.EXTEND_FORWARD if forward else VideoTask.EXTEND_BACKWARD, prompt=shot_prompt(project, shot),
+        negative_prompt=project.negative_prompt, width=render.width, height=render.height,
+        num_frames=new_frames + context, fps=render.fps, num_inference_steps=options.steps or render.steps or
+        _steps(ctx), guidance_scale=options.guidance_scale, seed=seed, video=clip,
+    )
+    key = cache_key(ctx.identity, request, {"extends": render.cache_key, "forward": forward})
+    hit = ctx.cache.lookup(key)
+    status = "cached"
+    if hit is None:
+        status = "generated"
+        result = _generate(ctx, request, index, shot.id)
+        if forward:
+            context = _context_frames(clip, len(result.frames))
+            joined = clip + result.frames[context:]
+        else:
+            joined = result.frames[:-1] + clip
+        joined_result = VideoResult(frames=joined, fps=render.fps, width=render.width, height=render.height,
+                                    seed=seed, backend=result.backend, model=result.model, steps=result.steps,
+                                    notes=result.notes)
+        hit = ctx.cache.store(key, joined_result, settings)
+    media, new_render = hit
+    duration = min(MAX_SHOT_MS, int(new_render.num_frames / new_render.fps * 1000))
+    updated = shot.model_copy(update={"media": _project_path(ctx, media), "render": new_render, "seed": seed,
+                                      "source": None, "duration_ms": max(shot.duration_ms, duration),
+                                      "clip_start_ms": 0, "status": ShotStatus.RENDERED})
+    project = project.with_shots([*project.shots[:index], updated, *project.shots[index + 1:]])
+    outcome = ShotOutcome(index, shot.id, status, media, key, time.monotonic() - started)
+    return _result(ctx, project, [outcome], started)
+
+
+def bridge_shots(project: Project, project_root: Path | None, after_shot_id: str, options: VideoOptions,
+                 settings: Settings, *, duration_ms: int = 2000, prompt: str = "",
+                 progress: ShotsProgress | None = None, cancel: Cancel | None = None) -> ShotsResult:
+    """Insert a shot after ``after_shot_id`` that starts on its last frame and ends on the next shot's first
+    frame, and generate it: a seamless transition between two different shots (cuts on both sides)."""
+    index = _index_of(project, after_shot_id)
+    if index + 1 >= len(project.shots):
+        raise ProjectValidationError(f"{_where(index)} is the last shot; a bridge needs a shot after it")
+    a, b = project.shots[index], project.shots[index + 1]
+    bridge = Shot(visual_prompt=prompt or f"{a.visual_prompt} Then: {b.visual_prompt}".strip(),
+                  duration_ms=duration_ms, source=ShotSource.BRIDGE, transition=Transition.CUT,
+                  camera_move=a.camera_move, fit=a.fit)
+    b = b.model_copy(update={"transition": Transition.CUT})
+    shots = [*project.shots[: index + 1], bridge, b, *project.shots[index + 2:]]
+    project = project.with_shots(shots)
+    return render_shot(project, project_root, bridge.id, options, settings, progress=progress, cancel=cancel)
+
+
+__all__ = [
+    "GenerationProgress", "ShotCache", "ShotOutcome", "ShotsResult", "VideoOptions", "bridge_shots", "cache_key",
+    "choose_variation", "effective_source", "extend_shot", "make_backend", "render_shot", "render_shots",
+    "render_variations", "shot_prompt",
+]

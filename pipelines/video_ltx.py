@@ -1,0 +1,130 @@
+"""LTX-Video through diffusers: the GPU default, the fastest open video model.
+
+- text-to-video: ``LTXPipeline``
+- image-to-video (a user picture or the previous shot's last frame): ``LTXImageToVideoPipeline``
+- extend forward / backward and bridge two shots: ``LTXConditionPipeline`` with ``LTXVideoCondition``
+  (the last frames of the clip at frame 0; its first frame at the last index; shot A's last frame at
+  frame 0 and shot B's first frame at the last index)
+- video-to-video restyle: the condition pipeline with the source clip at ``strength`` < 1
+
+All kinds share one set of weights (``from_pipe``). Sizes are multiples of 32, frame counts 8k+1.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipelines.diffusers_runtime import REGISTRY, DevicePolicy, PipelineRegistry, translate_oom
+from pipelines.video_types import (
+    Cancel,
+    ModelLimits,
+    Progress,
+    StepReporter,
+    VideoRequest,
+    VideoResult,
+    VideoTask,
+    check_size_and_frames,
+    frames_to_pil,
+)
+
+DEFAULT_MODEL = "Lightricks/LTX-Video-0.9.7-distilled"
+DEFAULT_SIZE = (576, 1024)  # 9:16, multiples of 32
+DEFAULT_FPS = 24.0
+LIMITS = ModelLimits(size_multiple=32, frame_step=8, max_frames=257)
+EXTEND_CONTEXT_FRAMES = 9  # the last 8k+1 frames of a clip condition its continuation
+
+_CLASS = {
+    VideoTask.TEXT: "LTXPipeline",
+    VideoTask.IMAGE: "LTXImageToVideoPipeline",
+    VideoTask.CLIP: "LTXConditionPipeline",
+    VideoTask.EXTEND_FORWARD: "LTXConditionPipeline",
+    VideoTask.EXTEND_BACKWARD: "LTXConditionPipeline",
+    VideoTask.BRIDGE: "LTXConditionPipeline",
+}
+
+
+def default_steps_and_guidance(model: str) -> tuple[int, float]:
+    """Distilled checkpoints run 8 steps without classifier-free guidance; the others need both."""
+    return (8, 1.0) if "distilled" in model.lower() else (30, 3.0)
+
+
+class LTXVideoBackend:
+    name = "ltx"
+    draft = False
+    limits = LIMITS
+    default_size = DEFAULT_SIZE
+    default_fps = DEFAULT_FPS
+
+    def __init__(self, model: str, policy: DevicePolicy, registry: PipelineRegistry = REGISTRY):
+        self.model = model
+        self.policy = policy
+        self.registry = registry
+
+    def check_inputs(self, request: VideoRequest) -> tuple[VideoRequest, tuple[str, ...]]:
+        request, notes = check_size_and_frames(request, LIMITS, "LTX")
+        if request.task in (VideoTask.IMAGE, VideoTask.BRIDGE) and request.image is None:
+            raise ValueError(f"LTX: a {request.task.value} shot needs a first frame (image)")
+        if request.task is VideoTask.BRIDGE and request.last_image is None:
+            raise ValueError("LTX: a bridge needs the next shot's first frame (last_image)")
+        if request.task in (VideoTask.CLIP, VideoTask.EXTEND_FORWARD, VideoTask.EXTEND_BACKWARD) and not request.video:
+            raise ValueError(f"LTX: a {request.task.value} shot needs the source clip's frames (video)")
+        if request.task is VideoTask.CLIP and not 0.0 < request.strength <= 1.0:
+            raise ValueError(f"LTX: restyle strength must be in (0, 1], got {request.strength}")
+        return request, notes
+
+    def pipeline(self, task: VideoTask) -> Any:
+        return self.registry.get(self.model, _CLASS[task], self.policy)
+
+    def _conditions(self, request: VideoRequest) -> dict[str, Any]:
+        from diffusers.pipelines.ltx.pipeline_ltx_condition import LTXVideoCondition
+
+        last = request.num_frames - 1
+        if request.task is VideoTask.EXTEND_FORWARD:
+            context = _context_frames(request.video, request.num_frames)
+            return {"conditions": [LTXVideoCondition(video=request.video[-context:], frame_index=0, strength=1.0)]}
+        if request.task is VideoTask.EXTEND_BACKWARD:
+            return {"conditions": [LTXVideoCondition(video=request.video[:1], frame_index=last, strength=1.0)]}
+        if request.task is VideoTask.BRIDGE:
+            return {"conditions": [LTXVideoCondition(image=request.image, frame_index=0, strength=1.0),
+                                   LTXVideoCondition(video=[request.last_image], frame_index=last, strength=1.0)]}
+        # restyle: the whole source clip as a soft condition
+        frames = request.video[: request.num_frames]
+        frames = frames[: (len(frames) - 1) // 8 * 8 + 1]
+        return {"conditions": [LTXVideoCondition(video=frames, frame_index=0, strength=request.strength)]}
+
+    def __call__(self, request: VideoRequest, *, progress: Progress | None = None,
+                 cancel: Cancel | None = None) -> VideoResult:
+        import torch
+
+        # 1. check and round the request to what LTX accepts
+        request, notes = self.check_inputs(request)
+        steps, guidance = default_steps_and_guidance(self.model)
+        guidance = request.guidance_scale if request.guidance_scale is not None else guidance
+        # 2. the pipeline for this kind of shot (loaded once per process)
+        pipe = self.pipeline(request.task)
+        # 3. arguments shared by every LTX pipeline
+        kwargs: dict[str, Any] = dict(
+            prompt=request.prompt, negative_prompt=request.negative_prompt or None, width=request.width,
+            height=request.height, num_frames=request.num_frames, frame_rate=int(round(request.fps)),
+            num_inference_steps=request.num_inference_steps, guidance_scale=guidance,
+            generator=torch.Generator("cpu").manual_seed(request.seed), output_type="np",
+        )
+        if request.task is VideoTask.IMAGE:
+            kwargs["image"] = request.image
+        elif request.task is not VideoTask.TEXT:
+            kwargs.update(self._conditions(request))
+        # 4. denoise with progress and cancel between steps
+        reporter = StepReporter(request.num_inference_steps, progress, cancel)
+        kwargs["callback_on_step_end"] = reporter
+        with translate_oom(f"LTX {request.width}x{request.height}, {request.num_frames} frames"):
+            output = reporter.run(lambda: pipe(**kwargs))
+        frames = frames_to_pil(output.frames[0])
+        return VideoResult(frames=frames, fps=request.fps, width=request.width, height=request.height,
+                           seed=request.seed, backend=self.name, model=self.model, steps=request.num_inference_steps,
+                           notes=notes)
+
+
+def _context_frames(video: list[Any], num_frames: int) -> int:
+    """How many of a clip's last frames condition its continuation: 8k+1, at most the clip and the output."""
+    n = min(EXTEND_CONTEXT_FRAMES, len(video), num_frames - 8)
+    return max(1, (n - 1) // 8 * 8 + 1)

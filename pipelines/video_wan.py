@@ -1,0 +1,150 @@
+"""Wan 2.x through diffusers: the quality tier.
+
+- text-to-video: ``WanPipeline`` (Wan2.2-TI2V-5B at 704x1280 and 24 fps; Wan2.1-T2V-1.3B at 480x832
+  and 16 fps for small GPUs)
+- image-to-video: ``WanImageToVideoPipeline`` (TI2V-5B does both from one set of weights)
+- first-last-frame bridge: ``WanImageToVideoPipeline(image=..., last_image=...)`` on a first-last-frame
+  model (Wan2.1-FLF2V); TI2V-5B ignores ``last_image``, so it is refused for bridges instead of
+  silently making a clip that does not land on the next shot
+- video-to-video restyle of a user clip: ``WanVideoToVideoPipeline`` on the text model's weights
+
+Sizes are multiples of 16 (32 for the 5B model's 16x VAE), frame counts 4k+1.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipelines.diffusers_runtime import REGISTRY, DevicePolicy, PipelineRegistry, translate_oom
+from pipelines.video_types import (
+    Cancel,
+    ModelLimits,
+    Progress,
+    StepReporter,
+    VideoRequest,
+    VideoResult,
+    VideoTask,
+    check_size_and_frames,
+    frames_to_pil,
+)
+from studio.errors import GenerationError
+
+DEFAULT_MODEL = "Wan-AI/Wan2.2-TI2V-5B-Diffusers"
+DEFAULT_BRIDGE_MODEL = "Wan-AI/Wan2.1-FLF2V-14B-720P-diffusers"
+DEFAULT_SIZE = (704, 1280)
+DEFAULT_FPS = 24.0
+DEFAULT_STEPS = 40
+DEFAULT_GUIDANCE = 5.0
+LIMITS = ModelLimits(size_multiple=16, frame_step=4, max_frames=121)
+LIMITS_5B = ModelLimits(size_multiple=32, frame_step=4, max_frames=121)
+LIMITS_21 = ModelLimits(size_multiple=16, frame_step=4, max_frames=81)
+
+_CLASS = {
+    VideoTask.TEXT: "WanPipeline",
+    VideoTask.IMAGE: "WanImageToVideoPipeline",
+    VideoTask.BRIDGE: "WanImageToVideoPipeline",
+    VideoTask.CLIP: "WanVideoToVideoPipeline",
+}
+
+
+def limits_for(model: str) -> ModelLimits:
+    """Per-model limits from the name; the loaded pipeline's own checks catch anything else."""
+    name = model.lower()
+    if "ti2v-5b" in name:
+        return LIMITS_5B
+    if "wan2.1" in name:
+        return LIMITS_21
+    return LIMITS
+
+
+class WanVideoBackend:
+    name = "wan"
+    draft = False
+    default_size = DEFAULT_SIZE
+    default_fps = DEFAULT_FPS
+
+    def __init__(self, model: str, policy: DevicePolicy, registry: PipelineRegistry = REGISTRY, *,
+                 image_model: str | None = None, bridge_model: str = DEFAULT_BRIDGE_MODEL):
+        self.model = model
+        self.image_model = image_model or model
+        self.bridge_model = bridge_model
+        self.policy = policy
+        self.registry = registry
+        self.limits = limits_for(model)
+
+    def model_for(self, task: VideoTask) -> str:
+        if task is VideoTask.IMAGE:
+            return self.image_model
+        if task is VideoTask.BRIDGE:
+            return self.bridge_model
+        return self.model
+
+    def check_inputs(self, request: VideoRequest) -> tuple[VideoRequest, tuple[str, ...]]:
+        if request.task not in _CLASS:
+            raise ValueError(f"Wan: {request.task.value} shots are not supported; use the LTX backend to extend "
+                             "a shot forward or backward")
+        request, notes = check_size_and_frames(request, limits_for(self.model_for(request.task)), "Wan")
+        if request.task in (VideoTask.IMAGE, VideoTask.BRIDGE) and request.image is None:
+            raise ValueError(f"Wan: a {request.task.value} shot needs a first frame (image)")
+        if request.task is VideoTask.BRIDGE and request.last_image is None:
+            raise ValueError("Wan: a bridge needs the next shot's first frame (last_image)")
+        if request.task is VideoTask.CLIP:
+            if not request.video:
+                raise ValueError("Wan: a restyle needs the source clip's frames (video)")
+            if not 0.0 < request.strength <= 1.0:
+                raise ValueError(f"Wan: restyle strength must be in (0, 1], got {request.strength}")
+        return request, notes
+
+    def _accept(self, task: VideoTask, model: str):
+        def accept(pipe: Any) -> None:
+            channels = pipe.transformer.config.in_channels
+            expands = bool(getattr(pipe.config, "expand_timesteps", False))
+            if task in (VideoTask.TEXT, VideoTask.CLIP) and channels != pipe.vae.config.z_dim:
+                raise GenerationError(f"{model} is an image-to-video Wan model; set STUDIO_WAN_MODEL to a "
+                                      "text-to-video one (Wan2.2-TI2V-5B or Wan2.1-T2V-1.3B)")
+            if task in (VideoTask.IMAGE, VideoTask.BRIDGE) and channels == pipe.vae.config.z_dim and not expands:
+                raise GenerationError(f"{model} is a text-only Wan model; set STUDIO_WAN_IMAGE_MODEL to an "
+                                      "image-to-video one (Wan2.2-TI2V-5B) for image shots")
+            if task is VideoTask.BRIDGE and expands:
+                raise GenerationError(f"{model} ignores the last frame, so it cannot bridge two shots; set "
+                                      f"STUDIO_WAN_BRIDGE_MODEL to a first-last-frame model ({DEFAULT_BRIDGE_MODEL})")
+        return accept
+
+    def pipeline(self, task: VideoTask) -> Any:
+        model = self.model_for(task)
+        return self.registry.get(model, _CLASS[task], self.policy, accept=self._accept(task, model))
+
+    def __call__(self, request: VideoRequest, *, progress: Progress | None = None,
+                 cancel: Cancel | None = None) -> VideoResult:
+        import torch
+
+        # 1. check and round the request to what this Wan model accepts
+        request, notes = self.check_inputs(request)
+        guidance = request.guidance_scale if request.guidance_scale is not None else DEFAULT_GUIDANCE
+        # 2. the pipeline for this kind of shot (loaded once per process)
+        pipe = self.pipeline(request.task)
+        # 3. arguments shared by every Wan pipeline
+        kwargs: dict[str, Any] = dict(
+            prompt=request.prompt, negative_prompt=request.negative_prompt or None, width=request.width,
+            height=request.height, num_inference_steps=request.num_inference_steps, guidance_scale=guidance,
+            generator=torch.Generator("cpu").manual_seed(request.seed), output_type="np",
+        )
+        total = request.num_inference_steps
+        if request.task is VideoTask.CLIP:
+            kwargs.update(video=request.video[: request.num_frames], strength=request.strength)
+            total = max(1, min(total, int(total * request.strength)))
+        else:
+            kwargs["num_frames"] = request.num_frames
+        if request.task in (VideoTask.IMAGE, VideoTask.BRIDGE):
+            kwargs["image"] = request.image
+        if request.task is VideoTask.BRIDGE:
+            kwargs["last_image"] = request.last_image
+        # 4. denoise with progress and cancel between steps
+        reporter = StepReporter(total, progress, cancel)
+        kwargs["callback_on_step_end"] = reporter
+        with translate_oom(f"Wan {request.width}x{request.height}, {request.num_frames} frames"):
+            output = reporter.run(lambda: pipe(**kwargs))
+        frames = frames_to_pil(output.frames[0])
+        return VideoResult(frames=frames, fps=request.fps, width=request.width, height=request.height,
+                           seed=request.seed, backend=self.name, model=self.model_for(request.task),
+                           steps=request.num_inference_steps, notes=notes)

@@ -1,0 +1,146 @@
+"""The still-image draft backend and the shot orchestration around it: no torch, real frames measured."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from pipelines.shots import VideoOptions, render_shots
+from studio.compositor import FrameRenderer, plan_render
+from studio.project import Bible, CameraMove, Project, Shot, ShotSource, ShotStatus
+from studio.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+STILL = VideoOptions(backend="still")
+
+
+@pytest.fixture()
+def settings(tmp_path) -> Settings:
+    return Settings.from_env({"STUDIO_DATA_DIR": str(tmp_path / "data")})
+
+
+def _markers(path: Path) -> Path:
+    """A grey photo with two white squares left and right of the centre: their centroids show the motion."""
+    image = Image.new("RGB", (1200, 2000), (60, 60, 60))
+    draw = ImageDraw.Draw(image)
+    for cx in (400, 800):
+        draw.rectangle((cx - 40, 960, cx + 40, 1040), fill=(255, 255, 255))
+    image.save(path)
+    return path
+
+
+def _centroids(frame: Image.Image) -> tuple[np.ndarray, np.ndarray]:
+    bright = np.asarray(frame.convert("L"), dtype=np.float32) > 200
+    ys, xs = np.nonzero(bright)
+    mid = frame.width / 2
+    left, right = xs < mid, xs >= mid
+    return (np.array([xs[left].mean(), ys[left].mean()]), np.array([xs[right].mean(), ys[right].mean()]))
+
+
+def _first_and_last(project: Project, root: Path, settings: Settings) -> tuple[Image.Image, Image.Image]:
+    plan = plan_render(project.model_copy(update={"label": project.label.model_copy(update={"visible": False})}),
+                       settings, root)
+    renderer = FrameRenderer(plan, settings)
+    try:
+        first = renderer.frame_at(0)
+        last = renderer.frame_at(plan.timeline.duration_ms - 1)
+    finally:
+        renderer.close()
+    return first, last
+
+
+@pytest.mark.parametrize("move", [CameraMove.PUSH_IN, CameraMove.PULL_OUT, CameraMove.PAN_RIGHT, CameraMove.PAN_LEFT,
+                                  CameraMove.TILT_UP, CameraMove.TILT_DOWN])
+def test_still_motion_moves_the_way_its_camera_move_says(move, tmp_path, settings):
+    photo = _markers(tmp_path / "photo.png")
+    shot = Shot(id="s", source=ShotSource.IMAGE, source_media=str(photo), camera_move=move, duration_ms=2000)
+    result = render_shots(Project(preset="draft").with_shots([shot]), tmp_path, STILL, settings)
+    assert result.draft and result.generated == ["s"]
+    first, last = _first_and_last(result.project, tmp_path, settings)
+    (l0, r0), (l1, r1) = _centroids(first), _centroids(last)
+    spread0, spread1 = r0[0] - l0[0], r1[0] - l1[0]
+    centre_shift = (l1 + r1) / 2 - (l0 + r0) / 2
+    if move is CameraMove.PUSH_IN:
+        assert spread1 > spread0 * 1.05
+    elif move is CameraMove.PULL_OUT:
+        assert spread1 < spread0 / 1.05
+    elif move is CameraMove.PAN_RIGHT:  # the camera goes right, so the picture slides left
+        assert centre_shift[0] < -10 and abs(centre_shift[1]) < 2
+    elif move is CameraMove.PAN_LEFT:
+        assert centre_shift[0] > 10 and abs(centre_shift[1]) < 2
+    elif move is CameraMove.TILT_UP:  # the camera goes up, so the picture slides down
+        assert centre_shift[1] > 10 and abs(centre_shift[0]) < 2
+    else:
+        assert centre_shift[1] < -10 and abs(centre_shift[0]) < 2
+
+
+def test_text_shot_becomes_a_title_card_at_the_preset_size_and_carries_seed_and_render(tmp_path, settings):
+    project = Project(preset="draft").with_shots([Shot(id="t", visual_prompt="A fox in the snow. Slow push in.")])
+    result = render_shots(project, tmp_path, STILL, settings)
+    shot = result.project.shots[0]
+    assert shot.status is ShotStatus.RENDERED and shot.seed is not None and shot.source is ShotSource.TEXT
+    assert shot.render.backend == "still" and shot.render.draft
+    assert shot.media.startswith("shots/") and not Path(shot.media).is_absolute()
+    with Image.open(tmp_path / shot.media) as card:
+        assert card.size == (540, 960)
+        pixels = np.asarray(card.convert("L"), dtype=np.float32)
+    assert pixels.std() > 10  # a gradient, soft shapes and the text, not a flat fill
+
+
+def test_cache_ignores_captions_and_music_and_rerenders_only_the_changed_prompt(tmp_path, settings):
+    shots = [Shot(id="a", visual_prompt="city at night", seed=1), Shot(id="b", visual_prompt="sea at dawn", seed=2)]
+    first = render_shots(Project(preset="draft").with_shots(shots), tmp_path, STILL, settings)
+    assert first.generated == ["a", "b"]
+    captioned = first.project.with_shots([first.project.shots[0].model_copy(update={"caption": "new words"}),
+                                          first.project.shots[1].model_copy(update={"voiceover": "hello"})])
+    again = render_shots(captioned, tmp_path, STILL, settings)
+    assert again.generated == [] and again.cached == ["a", "b"]
+    reprompted = again.project.with_shots([again.project.shots[0],
+                                           again.project.shots[1].model_copy(update={"visual_prompt": "sea at dusk"})])
+    third = render_shots(reprompted, tmp_path, STILL, settings)
+    assert third.generated == ["b"] and third.cached == ["a"]
+    assert third.project.shots[1].render.cache_key != first.project.shots[1].render.cache_key
+
+
+def test_bible_goes_into_every_prompt(settings):
+    from pipelines.shots import shot_prompt
+
+    project = Project(storyboard={"bible": Bible(characters=[{"name": "Mia", "description": "red coat"}],
+                                                 look="warm film grain")})
+    prompt = shot_prompt(project, Shot(visual_prompt="she waves"))
+    assert prompt.startswith("she waves") and "Mia: red coat" in prompt and "warm film grain" in prompt
+
+
+def test_previous_shot_chaining_starts_from_the_frame_the_previous_shot_ends_on(tmp_path, settings):
+    photo = _markers(tmp_path / "photo.png")
+    shots = [Shot(id="a", source=ShotSource.IMAGE, source_media=str(photo), camera_move=CameraMove.PUSH_IN),
+             Shot(id="b", source=ShotSource.PREVIOUS, camera_move=CameraMove.NONE)]
+    result = render_shots(Project(preset="draft").with_shots(shots), tmp_path, STILL, settings)
+    a_only = result.project.with_shots(result.project.shots[:1])
+    _, a_last = _first_and_last(a_only, tmp_path, settings)
+    with Image.open(tmp_path / result.project.shots[1].media) as b_picture:
+        b = np.asarray(b_picture.convert("RGB"), dtype=np.int16)
+    assert np.abs(b - np.asarray(a_last, dtype=np.int16)).mean() < 2.0
+
+
+def test_user_media_shots_are_kept_without_loading_anything(tmp_path, settings):
+    photo = _markers(tmp_path / "photo.png")
+    project = Project().with_shots([Shot(media=str(photo))])
+    result = render_shots(project, tmp_path, VideoOptions(backend="ltx"), settings)
+    assert [o.status for o in result.outcomes] == ["kept"] and result.project == project
+
+
+def test_still_backend_and_app_never_import_torch(tmp_path):
+    code = ("import sys; from pathlib import Path; from studio.settings import Settings; "
+            "from studio.project import Project, Shot; from pipelines.shots import render_shots, VideoOptions; "
+            f"s = Settings.from_env({{'STUDIO_DATA_DIR': {str(tmp_path)!r}}}); "
+            "p = Project(preset='draft').with_shots([Shot(visual_prompt='hi')]); "
+            f"r = render_shots(p, Path({str(tmp_path)!r}), VideoOptions(backend='still'), s); assert r.generated, r; "
+            "assert 'torch' not in sys.modules and 'diffusers' not in sys.modules, 'torch was imported'")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
