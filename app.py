@@ -23,6 +23,7 @@ import gradio as gr
 from studio.assemble import QuickOptions, project_from_media
 from studio.errors import StudioError
 from studio.media import IMAGE_SUFFIXES, VIDEO_SUFFIXES
+from studio.music_library import library
 from studio.presets import PRESETS, PresetName
 from studio.project import Fit, Transition
 from studio.settings import Settings
@@ -49,8 +50,13 @@ def caption_lines(text: str | None) -> list[str]:
 
 def _status(result: ComposeResult, elapsed_s: float) -> str:
     size_mb = result.video.stat().st_size / 2**20
-    return (f"Done: {result.duration_ms / 1000:.1f} s video, {size_mb:.1f} MB ({result.preset}), "
-            f"rendered in {elapsed_s:.1f} s")
+    status = (f"Done: {result.duration_ms / 1000:.1f} s video, {size_mb:.1f} MB ({result.preset}), "
+              f"rendered in {elapsed_s:.1f} s")
+    if result.beat_sync:
+        status += f"\n{result.beat_sync[:1].upper()}{result.beat_sync[1:]}"
+    if result.loudness is not None and result.loudness.input_lufs > float("-inf"):
+        status += f"\nSound mastered to {result.loudness.output_lufs:.1f} LUFS"
+    return status
 
 
 class RenderJobs:
@@ -82,7 +88,8 @@ def make_export(settings: Settings, jobs: RenderJobs) -> Callable[..., tuple[str
     """The export handler, bound to ``settings``; its parameters are the API's inputs, in order."""
 
     def export(media: list[str] | None, captions: str, music: str | None, preset: str, style: str, transition: str,
-               fit: str, shot_seconds: float | None, title: str, visible_label: bool, request: gr.Request,
+               fit: str, shot_seconds: float | None, title: str, visible_label: bool, library_music: str | None,
+               beat_sync: bool, voiceover: str | None, request: gr.Request,
                progress: gr.Progress = gr.Progress()) -> tuple[str, list[str], str]:  # noqa: B008 (Gradio's idiom)
         from studio.compositor import compose
 
@@ -96,6 +103,8 @@ def make_export(settings: Settings, jobs: RenderJobs) -> Callable[..., tuple[str
                 preset=PresetName(preset), shot_seconds=float(shot_seconds) if shot_seconds else None,
                 transition=Transition(transition), fit=Fit(fit), title=(title or "").strip(), caption_style=style,
                 music=Path(music) if music else None, visible_label=bool(visible_label),
+                music_library=None if music or not library_music else library_music, beat_sync=bool(beat_sync),
+                voiceover=Path(voiceover) if voiceover else None,
             )
             project = project_from_media(media or [], caption_lines(captions), options, settings)
             result = compose(project, folder / OUTPUT_NAME, settings=settings, cancel=cancelled.is_set,
@@ -112,10 +121,21 @@ def make_export(settings: Settings, jobs: RenderJobs) -> Callable[..., tuple[str
     return export
 
 
+def preview_music(track_id: str | None) -> dict:
+    """Show the bundled track in the preview player, or hide the player when none is chosen."""
+    if not track_id:
+        return gr.update(value=None, visible=False)
+    track = library().get(track_id)
+    if track is None:
+        raise gr.Error("That bundled track does not exist.", print_exception=False)
+    return gr.update(value=str(track.path), visible=True, label=f"Preview (试听): {track.label}")
+
+
 def build_demo(settings: Settings) -> gr.Blocks:
     presets = [(preset.label, preset.name.value) for preset in PRESETS.values()]
     styles = [(name.replace("_", " ").capitalize(), name) for name in caption_style_presets()]
     defaults = QuickOptions()
+    music_choices = [("None (无)", "")] + [(track.label, track.id) for track in library().values()]
     with gr.Blocks(title="Short studio", delete_cache=(3600, 24 * 3600)) as demo:
         gr.Markdown("## Short studio (短视频工作室)\nImages and clips in, a captioned 9:16 short out. "
                     "Everything runs on this machine.")
@@ -128,8 +148,19 @@ def build_demo(settings: Settings) -> gr.Blocks:
                                       placeholder="第一个镜头的字幕\nCaption for shot 2",
                                       info="One caption per line: line 1 goes on shot 1, line 2 on shot 2, ... "
                                            "(每行一条字幕，按镜头顺序). A blank line leaves that shot without one.")
-                music = gr.Audio(label="Music (背景音乐, optional)", type="filepath", sources=["upload"],
-                                 elem_id="music")
+                with gr.Row(equal_height=True):
+                    library_music = gr.Dropdown(music_choices, value="", label="Bundled music (内置音乐)",
+                                                elem_id="library_music", scale=3,
+                                                info="Made by the studio itself (CC0); an upload replaces it.")
+                    beat_sync = gr.Checkbox(value=False, label="Cut on the beat (卡点)", elem_id="beat_sync",
+                                            scale=2, info="Moves each cut onto the nearest beat.")
+                music_preview = gr.Audio(label="Preview (试听)", interactive=False, visible=False,
+                                         elem_id="music_preview")
+                with gr.Row(equal_height=True):
+                    music = gr.Audio(label="Your music (上传音乐)", type="filepath", sources=["upload"],
+                                     elem_id="music", min_width=150)
+                    voiceover = gr.Audio(label="Voice-over (配音)", type="filepath", sources=["upload", "microphone"],
+                                         elem_id="voiceover", min_width=150)
             with gr.Column(scale=3, min_width=260):  # how it looks
                 preset = gr.Dropdown(presets, value=PresetName.DOUYIN.value, label="Platform (平台)", elem_id="preset")
                 style = gr.Dropdown(styles, value=defaults.caption_style, label="Caption style (字幕样式)",
@@ -151,17 +182,20 @@ def build_demo(settings: Settings) -> gr.Blocks:
                     stop_button = gr.Button("Stop (停止)", variant="stop", elem_id="stop", scale=1, min_width=120)
             with gr.Column(scale=4, min_width=320):  # what comes out
                 video = gr.Video(label="Result (成片)", interactive=False, height=520, elem_id="result")
-                status = gr.Textbox(label="Status (状态)", interactive=False, elem_id="status")
+                status = gr.Textbox(label="Status (状态)", interactive=False, elem_id="status", lines=3)
                 files = gr.File(label="Downloads: MP4, SRT, VTT, cover, project (下载)", file_count="multiple",
                                 interactive=False, elem_id="downloads")
         jobs = RenderJobs()
         export_button.click(
             make_export(settings, jobs),
-            inputs=[media, captions, music, preset, style, transition, fit, shot_seconds, title, visible_label],
+            inputs=[media, captions, music, preset, style, transition, fit, shot_seconds, title, visible_label,
+                    library_music, beat_sync, voiceover],
             outputs=[video, files, status],
             api_name="compose",
             concurrency_limit=1,  # compositing fills the CPU; a second render would only slow both down
         )
+        library_music.change(preview_music, inputs=library_music, outputs=music_preview, api_name=False,
+                             queue=False)
         # Not queued: it must get through while this session's export holds the render slot.
         stop_button.click(jobs.cancel, api_name="cancel", queue=False)
     return demo

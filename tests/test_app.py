@@ -53,9 +53,11 @@ def compose_args(files: list[Path], captions: str = "", music: Path | None = Non
     from gradio_client import handle_file
 
     options = {"preset": "draft", "style": "bold_stroke", "transition": "crossfade", "fit": "cover",
-               "shot_seconds": 1.0, "title": "", "visible_label": True, **overrides}
+               "shot_seconds": 1.0, "title": "", "visible_label": True, "library_music": "", "beat_sync": False,
+               **overrides}
+    voiceover = options.pop("voiceover", None)
     return [[handle_file(str(f)) for f in files], captions, handle_file(str(music)) if music else None,
-            *options.values()]
+            *options.values(), handle_file(str(voiceover)) if voiceover else None]
 
 
 def render_folders(studio_app) -> set[Path]:
@@ -138,7 +140,7 @@ def test_export_handler_reports_frames_done_of_total_through_gradio_progress(tmp
     calls: list[tuple] = []
     export = make_export(Settings.from_env({"STUDIO_DATA_DIR": str(tmp_path)}), RenderJobs())
     video, files, _ = export([str(media["landscape"])], "进度 progress", None, "draft", "shadow", "cut", "contain",
-                             1.0, "", False, SimpleNamespace(session_hash="unit-test"),
+                             1.0, "", False, "", False, None, SimpleNamespace(session_hash="unit-test"),
                              progress=lambda value, **kw: calls.append((value, kw.get("unit"))))
     frames = [value for value, unit in calls if unit == "frames"]
     assert frames[-1] == (30, 30), "1 s at 30 fps"
@@ -178,6 +180,32 @@ def test_compose_endpoint_exports_a_postable_mp4_with_sidecars(studio_app, clien
     new = render_folders(studio_app) - before
     assert len(new) == 1, "every export writes to its own new folder"
     assert (next(iter(new)) / "short.mp4").is_file()
+
+
+def test_bundled_music_with_beat_sync_and_a_voiceover(studio_app, client, media):
+    from studio.audio import decode_audio
+    from studio.loudness import integrated_lufs
+
+    video, files, status = client.predict(
+        *compose_args([media["landscape"], media["portrait"]], "one\ntwo", library_music="lofi_chill",
+                      beat_sync=True, shot_seconds=1.6, transition="cut", voiceover=media["music"]),
+        api_name="/compose",
+    )
+    assert "Beat sync: 84 BPM" in status and "LUFS" in status
+    project = json.loads(next(Path(f) for f in files if f.endswith(".project.json")).read_text(encoding="utf-8"))
+    assert project["music"]["library"] == "lofi_chill" and project["music"]["beat_sync"] is True
+    assert project["voiceover"]["path"]
+    sound = decode_audio(Path(video), studio_app.settings)
+    assert abs(integrated_lufs(sound, 48_000) + 14) <= 1.0
+
+
+def test_choosing_a_bundled_track_shows_its_preview():
+    import app
+    from studio.music_library import library
+
+    shown = app.preview_music("sunny_pop")
+    assert shown["visible"] is True and shown["value"] == str(library()["sunny_pop"].path)
+    assert app.preview_music("")["visible"] is False
 
 
 @pytest.mark.parametrize(("files", "expected"), [
