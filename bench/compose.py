@@ -447,7 +447,8 @@ def graph_command(project: Project, settings: Settings, overlay_dir: Path, outpu
     from studio.media import MediaKind
     from studio.project import Transition
 
-    preset, timeline, media, music_path = check_project(project, settings, None)
+    checked = check_project(project, settings, None)
+    preset, timeline, media, music_path = checked.preset, checked.timeline, checked.media, checked.sound.music_path
     W, H, fps = preset.width, preset.height, preset.fps
     enc = encoder_args(settings.ffmpeg_exe(), W, H, fps, preset.name.value)
     total_frames = max(1, round(timeline.duration_ms * fps / 1000))  # as compose() counts them
@@ -620,12 +621,8 @@ def profile_producer(project: Project, settings: Settings, path: Path) -> dict[s
 
     from studio import compositor
 
-    preset, timeline, media, music_path = compositor.check_project(project, settings, None)
-    if hasattr(compositor, "plan_render"):
-        plan = compositor.plan_render(project, settings)
-    else:  # the compositor before plan_render existed
-        plan = compositor._Plan(project, preset, timeline, media, music_path,
-                                compositor.build_overlays(project, preset, timeline, settings))
+    plan = compositor.plan_render(project, settings)
+    preset, timeline = plan.preset, plan.timeline
     total = max(1, round(timeline.duration_ms * preset.fps / 1000))
     renderer = compositor.FrameRenderer(plan, settings)
     profiler = cProfile.Profile()

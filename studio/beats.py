@@ -30,6 +30,9 @@ from studio.timeline import build_timeline
 ANALYSIS_VERSION = 1
 ANALYSIS_RATE = 22_050
 HOP = 256  # 11.6 ms frames
+N_FFT = 2048
+KICK_MAX_HZ = 150.0
+CHROMA_DECIMATE = 4  # chords change slowly: every 4th frame (46 ms) is enough
 MAX_ANALYSIS_MS = 10 * 60_000  # a 90 s clip never needs more of a song; 10 h of silence stays cheap
 MIN_MUSIC_MS = 1000
 TEMPO_RANGE_BPM = (60.0, 160.0)
@@ -99,7 +102,11 @@ def _analyse(y: np.ndarray) -> BeatAnalysis:
     analysed_ms = round(len(y) * 1000 / ANALYSIS_RATE)
     if len(y) < ANALYSIS_RATE or float(np.sqrt(np.mean(y.astype(np.float64) ** 2))) < 1e-4:
         return BeatAnalysis(0.0, (), (), analysed_ms, "analysis", "the music is silent or shorter than a second")
-    onset = librosa.onset.onset_strength(y=y, sr=ANALYSIS_RATE, hop_length=HOP)
+    # One power spectrogram feeds everything: the onset envelope (as librosa computes it from y),
+    # the low band for kicks, and a coarser chroma for chord changes.
+    power = np.abs(librosa.stft(y, n_fft=N_FFT, hop_length=HOP)) ** 2
+    mel_db = librosa.power_to_db(librosa.feature.melspectrogram(S=power, sr=ANALYSIS_RATE, n_fft=N_FFT))
+    onset = librosa.onset.onset_strength(S=mel_db, sr=ANALYSIS_RATE, hop_length=HOP)
     tempo, frames = librosa.beat.beat_track(onset_envelope=onset, sr=ANALYSIS_RATE, hop_length=HOP)
     tempo = float(np.atleast_1d(tempo)[0])
     frames = np.asarray(frames, dtype=int)
@@ -119,22 +126,25 @@ def _analyse(y: np.ndarray) -> BeatAnalysis:
         even, odd = frames[0::2], frames[1::2]
         frames = even if onset[even].mean() >= onset[odd].mean() else odd
         tempo /= 2
-    downbeats = frames[_downbeat_phase(y, frames, librosa)::4]
+    downbeats = frames[_downbeat_phase(power, mel_db, frames, librosa)::4]
     to_ms = librosa.frames_to_time(np.arange(len(onset)), sr=ANALYSIS_RATE, hop_length=HOP) * 1000 - ONSET_LATENCY_MS
     to_ms = np.maximum(to_ms, 0)
     return BeatAnalysis(round(tempo, 2), tuple(int(round(to_ms[f])) for f in frames),
                         tuple(int(round(to_ms[f])) for f in downbeats), analysed_ms, "analysis")
 
 
-def _downbeat_phase(y: np.ndarray, frames: np.ndarray, librosa) -> int:
+def _downbeat_phase(power: np.ndarray, mel_db: np.ndarray, frames: np.ndarray, librosa) -> int:
     """Which of every four beats starts a bar: where kicks are strongest and the chords change."""
     if len(frames) < 8:
         return 0
-    low = librosa.onset.onset_strength(y=y, sr=ANALYSIS_RATE, hop_length=HOP, fmax=150, n_mels=16)
-    chroma = librosa.feature.chroma_stft(y=y, sr=ANALYSIS_RATE, hop_length=HOP)
+    low_bands = int(np.searchsorted(librosa.mel_frequencies(n_mels=mel_db.shape[0] + 2, fmax=ANALYSIS_RATE / 2),
+                                    KICK_MAX_HZ))
+    low = librosa.onset.onset_strength(S=mel_db[: max(1, low_bands)], sr=ANALYSIS_RATE, hop_length=HOP)
+    chroma = librosa.feature.chroma_stft(S=power[:, ::CHROMA_DECIMATE], sr=ANALYSIS_RATE, n_fft=N_FFT)
+    beat_columns = np.minimum(frames // CHROMA_DECIMATE, chroma.shape[1] - 1)
     # Column j + 1 of ``sync`` is the span that starts at beat j (column 0 precedes the first beat),
     # so comparing columns j and j + 1 measures the harmonic change at beat j.
-    sync = librosa.util.sync(chroma, frames, aggregate=np.median)
+    sync = librosa.util.sync(chroma, beat_columns, aggregate=np.median)
     a, b = sync[:, :-1], sync[:, 1:]
     cos = (a * b).sum(0) / (np.linalg.norm(a, axis=0) * np.linalg.norm(b, axis=0) + 1e-9)
     change = np.zeros(len(frames))
