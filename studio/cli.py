@@ -1,4 +1,4 @@
-"""Command line: ``python -m studio compose|render|schema|script``.
+"""Command line: ``python -m studio compose|make|music|render|schema|script``.
 
 The CLI drives the same functions as the UI. Bad input prints one line starting with "error:" and
 exits non-zero (2 for bad input, 1 for a failed render, 3 for a missing tool, 130 when cancelled);
@@ -29,7 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m studio", description="Short vertical video studio.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for add_command in (_add_compose, _add_render, _add_music, _add_schema, _add_script):
+    for add_command in (_add_compose, _add_make, _add_render, _add_music, _add_schema, _add_script):
         add_command(commands)
     return parser
 
@@ -63,6 +63,21 @@ def _add_compose(commands) -> None:
     compose.add_argument("--no-visible-label", action="store_true",
                          help="hide the on-screen AI label (the metadata label is always written)")
     compose.add_argument("-o", "--output", required=True, metavar="OUT.mp4")
+
+
+def _add_make(commands) -> None:
+    make = commands.add_parser("make", help="one idea to a postable clip: storyboard, shots, captions, music, MP4")
+    make.set_defaults(handler=_run_make)
+    _add_script_flags(make)
+    _add_video_flags(make)
+    make.add_argument("--music", metavar="FILE_OR_NAME",
+                      help="music file (mp3, wav, m4a, ogg, flac) or a bundled track (see 'music')")
+    make.add_argument("--beat-sync", action="store_true", help="move cuts onto the music's beats")
+    make.add_argument("--caption-style", default="bold_stroke", help="caption style preset (see assets/)")
+    make.add_argument("--no-visible-label", action="store_true",
+                      help="hide the on-screen AI label (the metadata label is always written)")
+    make.add_argument("-o", "--output", required=True, metavar="OUT.mp4",
+                      help="the clip; OUT.project.json (saved before generating) and the sidecars go beside it")
 
 
 def _add_render(commands) -> None:
@@ -125,24 +140,30 @@ def _add_script(commands) -> None:
     script = commands.add_parser("script", help="write a storyboard (shots, captions, voice-over, prompts) "
                                                 "from an idea")
     script.set_defaults(handler=_run_script)
-    script.add_argument("idea", metavar="IDEA",
-                        help="the idea, in any language (or a title when --script-file is given)")
-    script.add_argument("--lang", default=Language.AUTO.value, choices=[lang.value for lang in Language],
-                        help="caption and voice-over language (auto follows the idea)")
-    script.add_argument("--seconds", type=int, default=30, metavar="N", help="target length, 15 to 90 s (default 30)")
-    script.add_argument("--preset", default=PresetName.DOUYIN.value, choices=[p.value for p in PresetName])
-    script.add_argument("--style", default="cinematic", metavar="NAME",
-                        help="cinematic, anime, 3d_cartoon, documentary, product_ad, vlog, watercolor, cyberpunk")
-    script.add_argument("--shots", metavar="N|auto", default="auto", help="number of shots (default auto)")
-    script.add_argument("--notes", default="", metavar="TEXT", help="reference notes for a character or product")
-    script.add_argument("--script-file", metavar="FILE", help="your own script: it is split into shots, not rewritten")
-    script.add_argument("--backend", choices=["auto", "local", "openai", "template"],
-                        help="script writer (default: STUDIO_SCRIPT_BACKEND, auto)")
-    script.add_argument("--llm-url", metavar="URL", help="OpenAI-compatible base URL (default: STUDIO_LLM_URL)")
-    script.add_argument("--llm-model", metavar="NAME", help="model name at that URL (default: STUDIO_LLM_MODEL)")
-    script.add_argument("--model", metavar="ID_OR_DIR", help="local chat model (default: STUDIO_SCRIPT_MODEL)")
-    script.add_argument("--seed", type=int, metavar="N", help="sampling seed, for a reproducible storyboard")
+    _add_script_flags(script)
     script.add_argument("-o", "--output", required=True, metavar="STORYBOARD.json")
+
+
+def _add_script_flags(command) -> None:
+    """The script writer's flags, shared by the commands that write a storyboard."""
+    command.add_argument("idea", metavar="IDEA",
+                         help="the idea, in any language (or a title when --script-file is given)")
+    command.add_argument("--lang", default=Language.AUTO.value, choices=[lang.value for lang in Language],
+                         help="caption and voice-over language (auto follows the idea)")
+    command.add_argument("--seconds", type=int, default=30, metavar="N", help="target length, 15 to 90 s (default 30)")
+    command.add_argument("--preset", default=PresetName.DOUYIN.value, choices=[p.value for p in PresetName])
+    command.add_argument("--style", default="cinematic", metavar="NAME",
+                         help="cinematic, anime, 3d_cartoon, documentary, product_ad, vlog, watercolor, cyberpunk")
+    command.add_argument("--shots", metavar="N|auto", default="auto", help="number of shots (default auto)")
+    command.add_argument("--notes", default="", metavar="TEXT", help="reference notes for a character or product")
+    command.add_argument("--script-file", metavar="FILE",
+                         help="your own script: it is split into shots, not rewritten")
+    command.add_argument("--backend", choices=["auto", "local", "openai", "template"],
+                         help="script writer (default: STUDIO_SCRIPT_BACKEND, auto)")
+    command.add_argument("--llm-url", metavar="URL", help="OpenAI-compatible base URL (default: STUDIO_LLM_URL)")
+    command.add_argument("--llm-model", metavar="NAME", help="model name at that URL (default: STUDIO_LLM_MODEL)")
+    command.add_argument("--model", metavar="ID_OR_DIR", help="local chat model (default: STUDIO_SCRIPT_MODEL)")
+    command.add_argument("--seed", type=int, metavar="N", help="sampling seed, for a reproducible storyboard")
 
 
 def _add_music(commands) -> None:
@@ -261,26 +282,28 @@ def _generate_shots(args: argparse.Namespace, project, root: Path, settings):
         print(f"note: {note}", file=sys.stderr)
     if result.project != project:
         save_project(result.project, args.project, source_root=root)
-        label = " (draft: still-image motion)" if result.draft and result.generated else ""
-        print(f"shots: {len(result.generated)} generated, {len(result.cached)} from the cache{label}; "
-              f"saved {args.project}")
+        print(f"shots: {_shots_summary(result)}; saved {args.project}")
     return result.project
 
 
-def _run_script(args: argparse.Namespace) -> int:
+def _shots_summary(result) -> str:
+    label = " (draft: still-image motion)" if result.draft and (result.generated or result.cached) else ""
+    return f"{len(result.generated)} generated, {len(result.cached)} from the cache{label}"
+
+
+def _script_settings(args: argparse.Namespace):
+    """The settings from the environment, with the script flags' overrides."""
     import dataclasses
 
-    from pipelines.script_writer import ScriptRequest, write_storyboard
     from studio.settings import Settings
 
-    settings = Settings.from_env()
     overrides = {"llm_url": args.llm_url, "llm_model": args.llm_model, "script_model": args.model}
-    settings = dataclasses.replace(settings, **{k: v for k, v in overrides.items() if v})
-    output = Path(args.output)
-    if output.suffix.lower() != ".json":
-        raise StudioError(f"output {output.name!r} must end in .json")
-    if not output.parent.is_dir():
-        raise StudioError(f"folder {str(output.parent)!r} does not exist")
+    return dataclasses.replace(Settings.from_env(), **{k: v for k, v in overrides.items() if v})
+
+
+def _script_request(args: argparse.Namespace):
+    from pipelines.script_writer import ScriptRequest
+
     if args.shots != "auto" and not (args.shots.isdigit() and int(args.shots) > 0):
         raise StudioError(f"--shots must be a positive number or auto, not {args.shots!r}")
     script = ""
@@ -289,9 +312,21 @@ def _run_script(args: argparse.Namespace) -> int:
             script = Path(args.script_file).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as err:
             raise StudioError(f"cannot read the script file {args.script_file!r}: {err.__class__.__name__}") from None
-    request = ScriptRequest(idea=args.idea, seconds=args.seconds, preset=PresetName(args.preset), style=args.style,
-                            language=Language(args.lang), reference_notes=args.notes, script=script,
-                            shots=None if args.shots == "auto" else int(args.shots), seed=args.seed)
+    return ScriptRequest(idea=args.idea, seconds=args.seconds, preset=PresetName(args.preset), style=args.style,
+                         language=Language(args.lang), reference_notes=args.notes, script=script,
+                         shots=None if args.shots == "auto" else int(args.shots), seed=args.seed)
+
+
+def _run_script(args: argparse.Namespace) -> int:
+    from pipelines.script_writer import write_storyboard
+
+    settings = _script_settings(args)
+    output = Path(args.output)
+    if output.suffix.lower() != ".json":
+        raise StudioError(f"output {output.name!r} must end in .json")
+    if not output.parent.is_dir():
+        raise StudioError(f"folder {str(output.parent)!r} does not exist")
+    request = _script_request(args)
     result = write_storyboard(request, settings, backend=args.backend,
                               progress=_progress_bar(unit="tok", desc="writing"))
     board = result.storyboard
@@ -310,6 +345,54 @@ def _run_script(args: argparse.Namespace) -> int:
         print(f"    caption:   {shot.caption}\n    voiceover: {shot.voiceover}\n    prompt:    {shot.visual_prompt}")
     if board.hashtags:
         print("\n" + " ".join(f"#{tag}" for tag in board.hashtags))
+    return 0
+
+
+def _run_make(args: argparse.Namespace) -> int:
+    from pipelines.make import MakeOptions, MakePaths, MakeProgress, MakeResult, MakeStage, make_short
+    from studio.errors import RenderCancelled
+
+    settings = _script_settings(args)
+    paths = MakePaths.for_output(args.output)
+    music_file, music_library = _music_source(args.music)
+    options = MakeOptions(script_backend=args.backend, caption_style=args.caption_style, music=music_file,
+                          music_library=music_library, beat_sync=args.beat_sync,
+                          visible_label=not args.no_visible_label)
+    saved = False
+
+    def stage(result: MakeResult) -> None:
+        nonlocal saved
+        saved = result.project is not None
+        if result.stage is MakeStage.SCRIPT:
+            board = result.script.storyboard
+            line = (f"{len(board.shots)} shots, {sum(s.duration_ms for s in board.shots) / 1000:.1f} s of footage, "
+                    f"backend {result.script.backend_used.value}")
+        elif result.stage is MakeStage.PROJECT:
+            line = f"saved {paths.project_file} (seed {result.seed})"
+        elif result.stage is MakeStage.SHOTS:
+            line = f"{_shots_summary(result.shots)}; saved {paths.project_file}"
+        else:
+            line = f"wrote {result.compose.video}"
+        print(f"{result.stage.number}/{len(MakeStage)} {result.stage.value}: {line} [{result.elapsed_s:.1f} s]",
+              file=sys.stderr)
+        notes = result.script.notes if result.stage is MakeStage.SCRIPT else ()
+        for note in notes + (result.shots.notes if result.stage is MakeStage.SHOTS else ()):
+            print(f"  note: {note}", file=sys.stderr)
+
+    progress = MakeProgress(stage=stage, script=_progress_bar(unit="tok", desc="writing"), shots=_generation_bar(),
+                            compose=_progress_bar())
+    try:
+        result = make_short(_script_request(args), args.output, _video_options(args, paths.project_file), settings,
+                            options=options, progress=progress)
+    except KeyboardInterrupt:
+        if not saved:
+            raise
+        raise RenderCancelled(f"cancelled; the storyboard and finished shots are in {paths.project_file}: finish "
+                              f"with 'python -m studio render {paths.project_file} -o {args.output}'") from None
+    _report(result.compose)
+    print(f"  script: backend {result.script.backend_used.value}, {len(result.project.shots)} shots, "
+          f"seed {result.seed}")
+    print(f"  shots: {_shots_summary(result.shots)}")
     return 0
 
 

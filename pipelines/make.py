@@ -1,0 +1,241 @@
+"""``make``: one idea to a postable clip, the four stages in order, each one resumable from its files.
+
+    0. check    every input (idea, length, caption style, music, video backend, output) before anything
+                is written: bad input changes nothing
+    1. script   ``write_storyboard``: the storyboard, which backend wrote it and its notes
+    2. project  the Project (storyboard with a seed per shot, preset, language, caption style, music,
+                AI label; the hook title is the storyboard's hook), saved as ``OUT.project.json`` before
+                any generation, so a crash or a cancel never loses the storyboard
+    3. shots    ``render_shots`` into ``OUT.project.media/shots/`` (cached shots are reused), saved again
+    4. compose  ``compose`` to ``OUT.mp4`` with its sidecars; it writes the final ``OUT.project.json``
+                itself (with beat sync, the snapped durations), so the file is the one the MP4 came from
+
+The paths are the compositor's own (``sidecar_paths``), so ``python -m studio render OUT.project.json``
+picks up where an interrupted ``make`` stopped. The UI and the CLI call::
+
+    result = make_short(ScriptRequest(idea="...", seconds=30), "out.mp4", VideoOptions(), settings,
+                        progress=MakeProgress(stage=..., shots=...), cancel=...)
+
+Nothing here formats for display; ``MakeProgress.stage`` hands each finished stage's result to the caller.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from studio.errors import MissingMediaError, ProjectValidationError, RenderCancelled
+from studio.project import AiLabel, MusicTrack, Project
+from studio.settings import Settings
+
+if TYPE_CHECKING:
+    from pipelines.script_writer import ScriptRequest, ScriptResult
+    from pipelines.shots import ShotsProgress, ShotsResult, VideoOptions
+    from studio.compositor import ComposeResult
+
+Progress = Callable[[int, int], None]
+Cancel = Callable[[], bool]
+SEED_RANGE = 2**31
+
+
+class MakeStage(StrEnum):
+    SCRIPT = "script"
+    PROJECT = "project"
+    SHOTS = "shots"
+    COMPOSE = "compose"
+
+    @property
+    def number(self) -> int:
+        return list(MakeStage).index(self) + 1
+
+
+@dataclass(frozen=True)
+class MakeOptions:
+    """What ``make`` adds to the script request and the video options: the look and sound of the clip."""
+
+    script_backend: str | None = None  # None: the settings' (auto)
+    caption_style: str = "bold_stroke"
+    music: Path | None = None  # a file ...
+    music_library: str | None = None  # ... or a bundled track id
+    music_gain_db: float = -8.0
+    beat_sync: bool = False
+    visible_label: bool = True
+    stop_after: MakeStage = MakeStage.COMPOSE
+
+
+@dataclass(frozen=True)
+class MakePaths:
+    """Where ``make`` writes, all named after the output the way the compositor names its sidecars."""
+
+    video: Path
+    project_file: Path
+    shots_dir: Path
+
+    @classmethod
+    def for_output(cls, output: str | Path) -> MakePaths:
+        from studio.compositor import sidecar_paths
+
+        video = Path(output).expanduser()
+        project_file = sidecar_paths(video)["project"]
+        return cls(video, project_file, project_file.resolve().parent / f"{project_file.stem}.media" / "shots")
+
+    @property
+    def root(self) -> Path:
+        """The project folder: media paths in the project file are relative to it."""
+        return self.project_file.resolve().parent
+
+
+@dataclass(frozen=True)
+class MakeResult:
+    stage: MakeStage  # the last stage finished
+    paths: MakePaths
+    script: ScriptResult
+    seed: int  # the first shot's seed; shot i has seed + i (pass it back to reproduce the shots)
+    project: Project | None = None  # as saved in paths.project_file after the last finished stage
+    shots: ShotsResult | None = None
+    compose: ComposeResult | None = None
+    elapsed_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class MakeProgress:
+    """Where progress goes; any of them may be None."""
+
+    stage: Callable[[MakeResult], None] | None = None  # after each stage, with the result so far
+    script: Progress | None = None  # tokens written
+    shots: ShotsProgress | None = None  # denoising steps, per shot
+    compose: Progress | None = None  # frames encoded
+
+
+# -- 0. check ---------------------------------------------------------------------------------------
+
+def _check_inputs(request: ScriptRequest, paths: MakePaths, video: VideoOptions, options: MakeOptions,
+                  settings: Settings) -> ScriptRequest:
+    """Validate everything a later stage would refuse, so nothing is written for bad input."""
+    from pipelines.script_writer import check_request
+    from pipelines.shots import make_backend
+    from studio.media import MediaKind, probe_for
+    from studio.music_library import library, library_track
+    from studio.styles import caption_style
+
+    checked = check_request(request)
+    if paths.video.suffix.lower() != ".mp4":
+        raise ProjectValidationError(f"output {paths.video.name!r} must end in .mp4")
+    if paths.video.is_dir():
+        raise ProjectValidationError(f"output {paths.video} is a folder; give a file name ending in .mp4")
+    caption_style(options.caption_style)
+    if options.music is not None and options.music_library is not None:
+        raise ProjectValidationError("give either a music file or a bundled track, not both")
+    if options.music_library is not None:
+        library_track(options.music_library)
+    elif options.music is not None:
+        music = Path(options.music).expanduser()
+        if not music.exists():
+            raise MissingMediaError(f"music {str(options.music)!r} is neither a file nor a bundled track "
+                                    f"({', '.join(library())})")
+        probe_for(music, settings, "music", expect=MediaKind.AUDIO)
+    elif options.beat_sync:
+        raise ProjectValidationError("beat sync needs music: add --music FILE or a bundled track")
+    for name, value in (("frames", video.frames), ("steps", video.steps)):
+        if value is not None and value <= 0:
+            raise ProjectValidationError(f"{name} must be a positive number, not {value}")
+    make_backend(video, settings)  # an unknown backend, or a real model refused on this device
+    return checked
+
+
+# -- 2. project -------------------------------------------------------------------------------------
+
+def build_project(request: ScriptRequest, script: ScriptResult, options: MakeOptions, seed: int) -> Project:
+    """The storyboard as a project: every shot gets its own seed (``seed + i``) so it can be reproduced."""
+    from studio.styles import caption_style
+
+    shots = [s if s.seed is not None else s.model_copy(update={"seed": (seed + i) % SEED_RANGE})
+             for i, s in enumerate(script.storyboard.shots)]
+    music = None
+    if options.music is not None or options.music_library is not None:
+        source = ({"path": str(Path(options.music).expanduser().resolve())} if options.music is not None
+                  else {"library": options.music_library})
+        music = MusicTrack(**source, gain_db=options.music_gain_db, beat_sync=options.beat_sync)
+    project = Project(language=request.language, preset=request.preset, storyboard=script.storyboard,
+                      caption_style=caption_style(options.caption_style), music=music,
+                      label=AiLabel(visible=options.visible_label))
+    return project.with_shots(shots)
+
+
+def _check_cancel(cancel: Cancel | None, result: MakeResult) -> None:
+    if cancel is not None and cancel():
+        where = f"; the project so far is in {result.paths.project_file}" if result.project is not None else ""
+        raise RenderCancelled(f"make was cancelled after the {result.stage.value} stage{where}")
+
+
+def make_short(request: ScriptRequest, output: str | Path, video: VideoOptions, settings: Settings, *,
+               options: MakeOptions = MakeOptions(), progress: MakeProgress | None = None,
+               cancel: Cancel | None = None) -> MakeResult:
+    """Idea to ``output`` (an .mp4) with its sidecars, stopping after ``options.stop_after``.
+
+    Raises a StudioError on bad input (before anything is written) and ``RenderCancelled`` when cancelled;
+    from stage 2 on, ``OUT.project.json`` always holds the last finished stage's project.
+    """
+    from pipelines.script_writer import write_storyboard
+    from pipelines.shots import render_shots
+    from studio.compositor import compose
+    from studio.project_files import save_project
+
+    started = time.monotonic()
+    progress = progress or MakeProgress()
+    paths = MakePaths.for_output(output)
+    if video.media_dir is None:
+        video = dataclasses.replace(video, media_dir=paths.shots_dir)
+
+    def finish(result: MakeResult) -> MakeResult:
+        result = dataclasses.replace(result, elapsed_s=time.monotonic() - started)
+        if progress.stage is not None:
+            progress.stage(result)
+        return result
+
+    # 0. check
+    request = _check_inputs(request, paths, video, options, settings)
+
+    # 1. script
+    script = write_storyboard(request, settings, backend=options.script_backend, progress=progress.script,
+                              cancel=cancel)
+    seed = request.seed % SEED_RANGE if request.seed is not None else secrets.randbelow(SEED_RANGE)
+    result = finish(MakeResult(MakeStage.SCRIPT, paths, script, seed))
+    if result.stage is options.stop_after:
+        return result
+    _check_cancel(cancel, result)
+
+    # 2. project: saved before any generation (music outside the folder is linked in beside it)
+    project = save_project(build_project(request, script, options, seed), paths.project_file)
+    result = finish(dataclasses.replace(result, stage=MakeStage.PROJECT, project=project))
+    if result.stage is options.stop_after:
+        return result
+    _check_cancel(cancel, result)
+
+    # 3. shots
+    shots = render_shots(project, paths.root, video, settings, progress=progress.shots, cancel=cancel)
+    project = save_project(shots.project, paths.project_file, source_root=paths.root)
+    result = finish(dataclasses.replace(result, stage=MakeStage.SHOTS, project=project, shots=shots))
+    if result.stage is options.stop_after:
+        return result
+    _check_cancel(cancel, result)
+
+    # 4. compose: it rewrites OUT.project.json as rendered, and removes what it published when it fails
+    try:
+        composed = compose(project, paths.video, settings=settings, project_root=paths.root,
+                           progress=progress.compose, cancel=cancel)
+    except BaseException:
+        if not paths.project_file.exists():  # never lose the shots' project to compose's clean-up
+            save_project(project, paths.project_file, source_root=paths.root)
+        raise
+    return finish(dataclasses.replace(result, stage=MakeStage.COMPOSE, project=composed.project or project,
+                                      compose=composed))
+
+
+__all__ = ["MakeOptions", "MakePaths", "MakeProgress", "MakeResult", "MakeStage", "build_project", "make_short"]
