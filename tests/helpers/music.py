@@ -49,7 +49,8 @@ def drum_song(bpm: float, bars: int, *, lead_in_s: float = 0.0, seed: int = 0) -
         add(np.sin(2 * np.pi * root * t) * np.exp(-t / 0.3), at, 0.3)
         if k % 4 == 0:
             t = np.arange(int(4 * beat * RATE)) / RATE
-            pad = sum(np.sin(2 * np.pi * f * t) for f in chords[(k // 4) % 4]) * np.minimum(1, t / 0.05)
+            ramp = np.minimum(1, np.minimum(t, t[-1] - t) / 0.05)  # 50 ms attack and release: no clicks
+            pad = sum(np.sin(2 * np.pi * f * t) for f in chords[(k // 4) % 4]) * ramp
             add(pad, at, 0.06)
     out *= 0.5 / np.max(np.abs(out))
     stereo = np.stack([out, out], axis=1).astype(np.float32)
