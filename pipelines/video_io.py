@@ -13,13 +13,17 @@ from pathlib import Path
 from typing import Any
 
 from studio.errors import EnvironmentProblem, RenderError
+from studio.project_files import UMASK
 from studio.settings import Settings
 
 
 def _temp_beside(path: Path, suffix: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=f".partial{suffix}")
-    os.close(fd)
+    try:
+        os.fchmod(fd, 0o666 & ~UMASK)  # mkstemp makes 0600; a shot is an ordinary file, like its project
+    finally:
+        os.close(fd)
     return Path(tmp)
 
 

@@ -154,7 +154,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
     try:
-        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; a project file is an ordinary file
+        os.fchmod(fd, 0o666 & ~UMASK)  # mkstemp makes 0600; a project file is an ordinary file
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -172,7 +172,7 @@ def _read_umask() -> int:
 
 
 # Read once at import (single-threaded start-up): os.umask is process-wide and not thread-safe.
-_UMASK = _read_umask()
+UMASK = _read_umask()
 
 
 def project_json(project: Project) -> bytes:

@@ -144,3 +144,13 @@ def test_still_backend_and_app_never_import_torch(tmp_path):
             "assert 'torch' not in sys.modules and 'diffusers' not in sys.modules, 'torch was imported'")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_generated_files_get_ordinary_permissions_not_mkstemps_0600(tmp_path):
+    from PIL import Image
+
+    from pipelines.video_io import write_png
+    from studio.project_files import UMASK
+
+    path = write_png(Image.new("RGB", (8, 8)), tmp_path / "still.png")
+    assert path.stat().st_mode & 0o777 == 0o666 & ~UMASK
