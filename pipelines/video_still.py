@@ -17,6 +17,7 @@ from typing import Any
 from pipelines.video_types import Cancel, Progress, VideoRequest, VideoResult, VideoTask
 
 TITLE_MAX_CHARS = 60
+DRAFT_TAG = "DRAFT 草稿"
 
 
 def card_text(prompt: str, caption: str = "") -> str:
@@ -46,7 +47,7 @@ def title_card(text: str, size: tuple[int, int], *, style: Any = None, fonts: An
     """A vertical gradient with soft light shapes and the text set like the hook title, centred."""
     from PIL import Image, ImageDraw, ImageFilter
 
-    from studio.captions import render_hook_title
+    from studio.captions import render_hook_title, render_label
     from studio.errors import CaptionError
     from studio.project import CaptionStyle
 
@@ -64,11 +65,11 @@ def title_card(text: str, size: tuple[int, int], *, style: Any = None, fonts: An
         draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=70)
     glow = glow.filter(ImageFilter.GaussianBlur(gw / 24)).resize(size, Image.BILINEAR)
     card = Image.composite(Image.new("RGB", size, (255, 255, 255)), card, glow)
-    if text:
-        if fonts is None:
-            from studio.fonts import default_font_book
+    if fonts is None:
+        from studio.fonts import default_font_book
 
-            fonts = default_font_book(())
+        fonts = default_font_book(())
+    if text:
         style = style or CaptionStyle()
         scale = width / 1080
         try:
@@ -77,6 +78,9 @@ def title_card(text: str, size: tuple[int, int], *, style: Any = None, fonts: An
             title = render_hook_title(text[:24] + "…", style, max_width_px=round(width * 0.84), scale=scale,
                                       fonts=fonts).image
         card.paste(title, ((width - title.width) // 2, (height - title.height) // 2), title)
+    # Say what it is on the picture itself: a storyboard card, not generated footage.
+    tag = render_label(DRAFT_TAG, glyph_px=max(4.0, width * 0.025), fonts=fonts).image
+    card.paste(tag, (round(width * 0.94) - tag.width, round(height * 0.08)), tag)
     return card
 
 

@@ -154,3 +154,14 @@ def test_generated_files_get_ordinary_permissions_not_mkstemps_0600(tmp_path):
 
     path = write_png(Image.new("RGB", (8, 8)), tmp_path / "still.png")
     assert path.stat().st_mode & 0o777 == 0o666 & ~UMASK
+
+
+def test_a_title_card_says_draft_on_the_picture():
+    import numpy as np
+
+    from pipelines.video_still import title_card
+
+    card = np.asarray(title_card("", (540, 960), seed_text="same"), dtype=np.int16)
+    # The tag sits top right: compare with the card's own gradient just left of it.
+    tag_area = card[int(960 * 0.08): int(960 * 0.11), int(540 * 0.7): int(540 * 0.93)]
+    assert np.abs(np.diff(tag_area, axis=1)).max() > 60  # white glyph edges on the dark pill
