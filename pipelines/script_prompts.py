@@ -60,7 +60,8 @@ EN_WORDS_PER_S = 2.5
 
 _CAMERA_CHOICES = tuple(m.value for m in CameraMove if m is not CameraMove.AUTO)
 _TRANSITION_CHOICES = tuple(t.value for t in Transition)
-CameraChoice = Literal["none", "push_in", "pull_out", "pan_left", "pan_right", "tilt_up", "tilt_down"]
+CameraChoice = Literal["none", "push_in", "pull_out", "pan_left", "pan_right", "tilt_up", "tilt_down",
+                       "parallax"]
 TransitionChoice = Literal["cut", "crossfade", "fade"]
 assert set(CameraChoice.__args__) == set(_CAMERA_CHOICES), "CameraChoice drifted from CameraMove"  # type: ignore[attr-defined]
 assert set(TransitionChoice.__args__) == set(_TRANSITION_CHOICES), "TransitionChoice drifted"  # type: ignore[attr-defined]

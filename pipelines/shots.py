@@ -5,7 +5,8 @@
                  bridge), the prompt with the storyboard's bible, size, frames, steps and seed
     3. cache     the key hashes everything that affects the pixels (backend, model, prompt, negative
                  prompt, size, frames, fps, steps, guidance, seed, the source's bytes, device and
-                 dtype) and nothing else: a caption, a voice-over or the music never re-render a shot
+                 dtype; a still parallax title card's move) and nothing else: a caption, a voice-over
+                 or the music never re-render a shot
     4. generate  progress per denoising step, cancel between steps, ZeroGPU wrapping
     5. store     clip (or still) written atomically into the shot cache, then linked into the project
 
@@ -294,11 +295,19 @@ def build_request(ctx: _Context, project: Project, index: int, seed: int) -> tup
         width=width, height=height, num_frames=frames, fps=fps, num_inference_steps=_steps(ctx),
         guidance_scale=ctx.options.guidance_scale, seed=seed, strength=ctx.options.strength,
     )
+    key_source: dict[str, Any] = {"kind": source.value}
+    if still:
+        from studio.frames import resolve_camera_move
+
+        request = request.with_(camera_move=resolve_camera_move(shot.camera_move, index).value)
     if still and source is ShotSource.TEXT:
-        from pipelines.video_still import card_text
+        from pipelines.video_still import PARALLAX, card_text
 
         request = request.with_(title=card_text(shot.visual_prompt))
-    key_source: dict[str, Any] = {"kind": source.value}
+        if request.camera_move == PARALLAX:  # the one move the still backend draws itself: a clip of its layers
+            card_fps = float(ctx.options.fps or get_preset(project.preset).fps)
+            request = request.with_(fps=card_fps, num_frames=frames_for(shot.duration_ms, card_fps))
+            key_source["move"] = PARALLAX
     if source is ShotSource.IMAGE:
         path = _source_media(ctx, shot, index, MediaKind.IMAGE)
         request = request.with_(image=load_image(path, ctx.settings))
@@ -421,19 +430,23 @@ def _make(ctx: _Context, project: Project, index: int, seed: int) -> tuple[Path,
     request, key_source = build_request(ctx, project, index, seed)
     key = cache_key(ctx.identity, request, key_source)
     hit = ctx.cache.lookup(key)
+    # The still backend's notes (e.g. parallax over a flat photo) come from its pure check_inputs: say them again.
+    hit_notes: tuple[str, ...] = ()
+    if ctx.backend.name == "still":
+        hit_notes = tuple(f"{_where(index)}: {n}" for n in ctx.backend.check_inputs(request)[1])
     if hit is not None:
-        return hit[0], hit[1], "cached", ()
+        return hit[0], hit[1], "cached", hit_notes
     if ctx.media_dir is not None and shot.render is not None and shot.render.cache_key == key and shot.media:
         existing = resolve_media(shot.media, ctx.root)
         if existing.is_file():  # the project travelled without the cache: its own copy is the shot
-            return existing, shot.render, "cached", ()
+            return existing, shot.render, "cached", hit_notes
     if ctx.cancel is not None and ctx.cancel():
         from studio.errors import RenderCancelled
 
         raise RenderCancelled("generation was cancelled; finished shots are kept in the shot cache")
     result = _generate(ctx, request, index, shot.id)
     media, render = ctx.cache.store(key, result, ctx.settings)
-    notes = list(result.notes)
+    notes = [f"{_where(index)}: {n}" for n in result.notes]
     if not result.still and result.fps and len(result.frames) / result.fps * 1000 < shot.duration_ms - 100:
         notes.append(f"{_where(index)}: the model made {len(result.frames) / result.fps:.1f} s of the shot's "
                      f"{shot.duration_ms / 1000:.1f} s; the last frame holds (extend the shot to continue it)")

@@ -6,18 +6,35 @@ and the compositor animates it with the shot's eased camera move (push in, pull 
 ``studio.frames``), the same code that moves every photo. Rendering the move here as well would
 draw every frame twice and encode it once more for nothing. A user clip is kept as it is.
 
+Parallax is the one move that needs more than a still: depth. A title card has real layers (the
+gradient with its glow far, the title near, the DRAFT tag fixed), so a ``parallax`` text shot is
+rendered here as a short clip at the preset's size and fps, the layers moved by
+``studio.frames.ParallaxFrames``. Why a clip and not a second layer file for the compositor: a shot
+has one media path, and everything downstream already understands a clip -- the compositor, the
+shot cache, chaining from a shot's last frame, variations, relocation on save, the editor handoff.
+A layer file would have to be threaded through all of them for one draft move; the clip costs its
+frames once per parallax card (drawn lazily while ffmpeg encodes them, then cached), and only
+there: every other move stays a still. The catch, stated: the motion is laid out over the shot's
+length at render time, so a shot made longer later holds its (resting) last frame until re-rendered.
+A photo or a previous shot's frame has no layers, and inventing a depth map would be a fake: there
+``parallax`` is a gentle push-in, and the shot's notes say so.
+
 No torch here: this backend runs on any laptop in milliseconds per shot.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from pipelines.video_types import Cancel, Progress, VideoRequest, VideoResult, VideoTask
 
 TITLE_MAX_CHARS = 60
 DRAFT_TAG = "DRAFT 草稿"
+PARALLAX = "parallax"
+FLAT_PARALLAX_NOTE = ("still: a photo or a frame has no depth layers, so parallax is shown as a gentle push-in "
+                      "(only title cards have layers to move)")
 
 
 def card_text(prompt: str, caption: str = "") -> str:
@@ -45,6 +62,18 @@ def _palette(seed_text: str) -> tuple[tuple[int, int, int], tuple[int, int, int]
 
 def title_card(text: str, size: tuple[int, int], *, style: Any = None, fonts: Any = None, seed_text: str = ""):
     """A vertical gradient with soft light shapes and the text set like the hook title, centred."""
+    background, title, (tag, tag_at) = title_card_layers(text, size, style=style, fonts=fonts, seed_text=seed_text)
+    card = background
+    if title is not None:
+        card.paste(title, ((size[0] - title.width) // 2, (size[1] - title.height) // 2), title)
+    card.paste(tag, tag_at, tag)
+    return card
+
+
+def title_card_layers(text: str, size: tuple[int, int], *, style: Any = None, fonts: Any = None,
+                      seed_text: str = "") -> tuple[Any, Any, tuple[Any, tuple[int, int]]]:
+    """A title card's layers: the background (RGB), the title (RGBA, to centre; ``None`` without text) and the
+    DRAFT tag (RGBA) with its position."""
     from PIL import Image, ImageDraw, ImageFilter
 
     from studio.captions import render_hook_title, render_label
@@ -69,6 +98,7 @@ def title_card(text: str, size: tuple[int, int], *, style: Any = None, fonts: An
         from studio.fonts import default_font_book
 
         fonts = default_font_book(())
+    title = None
     if text:
         style = style or CaptionStyle()
         scale = width / 1080
@@ -77,15 +107,46 @@ def title_card(text: str, size: tuple[int, int], *, style: Any = None, fonts: An
         except CaptionError:
             title = render_hook_title(text[:24] + "…", style, max_width_px=round(width * 0.84), scale=scale,
                                       fonts=fonts).image
-        card.paste(title, ((width - title.width) // 2, (height - title.height) // 2), title)
     # Say what it is on the picture itself: a storyboard card, not generated footage.
     tag = render_label(DRAFT_TAG, glyph_px=max(4.0, width * 0.025), fonts=fonts).image
-    card.paste(tag, (round(width * 0.94) - tag.width, round(height * 0.08)), tag)
-    return card
+    return card, title, (tag, (round(width * 0.94) - tag.width, round(height * 0.08)))
+
+
+class ParallaxClip(Sequence):
+    """A parallax title card's frames, drawn when asked for: ffmpeg encodes them one by one, so a long shot
+    never sits in memory. Iterating reports progress per frame and stops on cancel."""
+
+    def __init__(self, layers: Any, count: int, fps: float, progress: Progress | None = None,
+                 cancel: Cancel | None = None):
+        self.layers, self.count, self.fps = layers, count, fps
+        self.progress, self.cancel = progress, cancel
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, index: int) -> Any:  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self.count))]
+        if index < 0:
+            index += self.count
+        if not 0 <= index < self.count:
+            raise IndexError(index)
+        return self.layers.frame(index * 1000 / self.fps)
+
+    def __iter__(self) -> Iterator[Any]:
+        from studio.errors import RenderCancelled
+
+        for index in range(self.count):
+            if self.cancel is not None and self.cancel():
+                raise RenderCancelled("generation was cancelled; finished shots are kept in the shot cache")
+            yield self[index]
+            if self.progress is not None:
+                self.progress(index + 1, self.count)
 
 
 class StillMotionBackend:
-    """One still per shot; the compositor's camera move animates it. Draft quality, CPU only."""
+    """One still per shot; the compositor's camera move animates it. A parallax title card is the exception:
+    a short clip of its moving layers (see the module docstring). Draft quality, CPU only."""
 
     name = "still"
     draft = True
@@ -104,14 +165,32 @@ class StillMotionBackend:
             raise ValueError("still: a draft keeps a user clip as it is; there is nothing to generate")
         if request.task in (VideoTask.IMAGE, VideoTask.BRIDGE) and request.image is None:
             raise ValueError(f"still: a {request.task.value} shot needs its picture (image)")
+        if request.camera_move != PARALLAX:
+            return request, ()
+        if request.task is not VideoTask.TEXT:
+            return request, (FLAT_PARALLAX_NOTE,)
+        if request.fps <= 0 or request.num_frames < 2:
+            raise ValueError(f"still: a parallax title card is a clip; it needs fps > 0 and at least 2 frames, "
+                             f"got fps={request.fps!r}, num_frames={request.num_frames!r}")
         return request, ()
 
     def __call__(self, request: VideoRequest, *, progress: Progress | None = None,
                  cancel: Cancel | None = None) -> VideoResult:
         request, notes = self.check_inputs(request)
+        size = (request.width, request.height)
+        if request.task is VideoTask.TEXT and request.camera_move == PARALLAX:
+            from studio.frames import ParallaxFrames
+
+            far, near, tag = title_card_layers(request.title or card_text(request.prompt), size, style=self.style,
+                                               fonts=self.fonts, seed_text=f"{request.prompt}\n{request.seed}")
+            span_ms = (request.num_frames - 1) * 1000 / request.fps  # the last frame is the move at rest
+            frames = ParallaxClip(ParallaxFrames(far, near, size, span_ms, fixed=tag), request.num_frames,
+                                  request.fps, progress, cancel)
+            return VideoResult(frames=frames, fps=request.fps, width=size[0], height=size[1],  # type: ignore[arg-type]
+                               seed=request.seed, backend=self.name, model=self.model, draft=True, notes=notes)
         if request.task is VideoTask.TEXT:
             text = request.title or card_text(request.prompt)
-            image = title_card(text, (request.width, request.height), style=self.style, fonts=self.fonts,
+            image = title_card(text, size, style=self.style, fonts=self.fonts,
                                seed_text=f"{request.prompt}\n{request.seed}")
         else:  # a user photo, the previous shot's last frame, or a bridge that holds on the last frame
             image = request.image.convert("RGB")

@@ -1,5 +1,9 @@
 """Per-shot frame sources: an image with a gentle camera move, or a clip fitted to the frame.
 
+Parallax needs depth, and a flat picture has none: ``ParallaxFrames`` moves two layers (a far
+picture and a near RGBA layer, e.g. a title card's gradient and its text) by different amounts; on a
+single photo or frame ``parallax`` is a gentle push-in instead, never a faked depth map.
+
 Each source answers ``frame(t_ms)`` with an RGB Pillow image of exactly the output size, for
 times that only move forward (the compositor renders in order), so clips stream through one
 ffmpeg decoder and are never held in memory. Fitting: *cover* scales the media to fill the frame
@@ -59,7 +63,48 @@ def _move_path(move: CameraMove) -> _Move:
         CameraMove.PAN_RIGHT: _Move(1 + 2 * p, 1 + 2 * p, -p, p, 0, 0),
         CameraMove.TILT_UP: _Move(1 + 2 * p, 1 + 2 * p, 0, 0, p, -p),
         CameraMove.TILT_DOWN: _Move(1 + 2 * p, 1 + 2 * p, 0, 0, -p, p),
+        CameraMove.PARALLAX: _Move(1.0, 1 + (z - 1) / 2, 0, 0, 0, 0),  # one flat layer: a gentle push-in
     }[move]
+
+
+# Parallax over two layers, as if the camera trucks right: both slide left, the near layer ~3x as far.
+# The far layer stays zoomed past 1 + 2*|dx| so its crop never runs off the picture.
+PARALLAX_FAR = _Move(1.04, 1.07, -0.018, 0.018, 0, 0)
+PARALLAX_NEAR_FRACTION = 0.06  # the near layer's offset from centre at each end, as a fraction of the width
+PARALLAX_NEAR_ZOOM = (1.0, 1.04)
+
+
+class ParallaxFrames:
+    """Two layers over a shot's span: ``far`` (RGB, the frame's size) drifts a little with a slight zoom,
+    ``near`` (RGBA, centred) drifts further, and ``fixed`` (RGBA label with its position) does not move.
+    Eased like every move, so the shot starts and ends at rest."""
+
+    def __init__(self, far: Image.Image, near: Image.Image | None, size: tuple[int, int], span_ms: float,
+                 fixed: tuple[Image.Image, tuple[int, int]] | None = None):
+        if far.size != size:
+            raise ValueError(f"parallax: the far layer is {far.size[0]}x{far.size[1]}, the frame {size[0]}x{size[1]}")
+        self.far, self.near, self.fixed = far.convert("RGB"), near, fixed
+        self.size = size
+        self.span_ms = max(span_ms, 1)
+
+    def frame(self, t_ms: float) -> Image.Image:
+        k = ease_in_out(t_ms / self.span_ms)
+        m, (w, h) = PARALLAX_FAR, self.size
+        zoom = m.zoom_from + (m.zoom_to - m.zoom_from) * k
+        dx = m.dx_from + (m.dx_to - m.dx_from) * k
+        frame = self.far.resize(self.size, Image.BILINEAR, box=cover_box(w, h, w, h, (0.5, 0.5), zoom, (dx, 0.0)))
+        if self.near is not None:
+            near_zoom = PARALLAX_NEAR_ZOOM[0] + (PARALLAX_NEAR_ZOOM[1] - PARALLAX_NEAR_ZOOM[0]) * k
+            near = self.near
+            if near_zoom != 1.0:
+                near = near.resize((max(1, round(near.width * near_zoom)), max(1, round(near.height * near_zoom))),
+                                   Image.BILINEAR)
+            shift = PARALLAX_NEAR_FRACTION * w * (1 - 2 * k)  # right of centre at the start, left at the end
+            frame.paste(near, (round((w - near.width) / 2 + shift), round((h - near.height) / 2)), near)
+        if self.fixed is not None:
+            label, at = self.fixed
+            frame.paste(label, at, label)
+        return frame
 
 
 def cover_box(src_w: float, src_h: float, out_w: int, out_h: int, focus: tuple[float, float],

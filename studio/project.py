@@ -60,6 +60,7 @@ class CameraMove(StrEnum):
     PAN_RIGHT = "pan_right"
     TILT_UP = "tilt_up"
     TILT_DOWN = "tilt_down"
+    PARALLAX = "parallax"  # layered pictures only (title cards); a flat photo gets a gentle push-in
 
 
 class Fit(StrEnum):

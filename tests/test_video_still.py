@@ -42,15 +42,19 @@ def _centroids(frame: Image.Image) -> tuple[np.ndarray, np.ndarray]:
     return (np.array([xs[left].mean(), ys[left].mean()]), np.array([xs[right].mean(), ys[right].mean()]))
 
 
-def _first_and_last(project: Project, root: Path, settings: Settings) -> tuple[Image.Image, Image.Image]:
+def _frames_at(project: Project, root: Path, settings: Settings, times_ms: list[float]) -> list[Image.Image]:
+    """Composed frames (AI label hidden), as the export would draw them; a negative time counts from the end."""
     plan = plan_render(project.model_copy(update={"label": project.label.model_copy(update={"visible": False})}),
                        settings, root)
     renderer = FrameRenderer(plan, settings)
     try:
-        first = renderer.frame_at(0)
-        last = renderer.frame_at(plan.timeline.duration_ms - 1)
+        return [renderer.frame_at(t if t >= 0 else plan.timeline.duration_ms + t) for t in times_ms]
     finally:
         renderer.close()
+
+
+def _first_and_last(project: Project, root: Path, settings: Settings) -> tuple[Image.Image, Image.Image]:
+    first, last = _frames_at(project, root, settings, [0, -1])
     return first, last
 
 
@@ -165,3 +169,89 @@ def test_a_title_card_says_draft_on_the_picture():
     # The tag sits top right: compare with the card's own gradient just left of it.
     tag_area = card[int(960 * 0.08): int(960 * 0.11), int(540 * 0.7): int(540 * 0.93)]
     assert np.abs(np.diff(tag_area, axis=1)).max() > 60  # white glyph edges on the dark pill
+
+
+# -- parallax: two layers on a title card, an honest push-in on a flat picture ----------------------------
+
+def _text_x(frame: Image.Image) -> float:
+    """Centroid x of the title's white glyphs (the middle band: the DRAFT tag sits higher up)."""
+    band = np.asarray(frame.convert("L"), dtype=np.float32)[int(frame.height * 0.35): int(frame.height * 0.65)]
+    xs = np.nonzero(band > 235)[1]
+    assert xs.size > 50, "no title glyphs found"
+    return float(xs.mean())
+
+
+def _background_shift(first: Image.Image, last: Image.Image) -> int:
+    """Horizontal shift of the background's soft shapes in a band below the title, by best profile match."""
+    def profile(frame: Image.Image) -> np.ndarray:
+        grey = np.asarray(frame.convert("L"), dtype=np.float32)
+        return grey[int(frame.height * 0.70): int(frame.height * 0.95)].mean(axis=0)
+
+    a, b = profile(first), profile(last)
+    assert a.std() > 3, "the background band has no structure to track; pick another prompt or seed"
+    lo, hi = first.width // 4, 3 * first.width // 4
+    return min(range(-60, 61), key=lambda s: float(((b[lo:hi] - a[lo - s:hi - s]) ** 2).mean()))
+
+
+def _parallax_card(tmp_path: Path, settings: Settings):
+    shot = Shot(id="p", visual_prompt="Parallax test. The rest is not on the card.", camera_move=CameraMove.PARALLAX,
+                duration_ms=2000, seed=3)
+    return render_shots(Project(preset="draft").with_shots([shot]), tmp_path, STILL, settings)
+
+
+def test_parallax_title_card_moves_its_text_layer_further_than_its_background(tmp_path, settings):
+    result = _parallax_card(tmp_path, settings)
+    shot = result.project.shots[0]
+    assert result.generated == ["p"] and shot.media.endswith(".mp4") and not Path(shot.media).is_absolute()
+    assert (shot.render.width, shot.render.height, shot.render.fps) == (540, 960, 30.0)  # the draft preset
+    first, last = _frames_at(result.project, tmp_path, settings, [0, -1])
+    text_shift = _text_x(last) - _text_x(first)
+    background_shift = _background_shift(first, last)
+    # As if the camera trucks right: both layers slide left, the near one (the title) about three times as far.
+    assert text_shift < -40 and -30 < background_shift < -5, (text_shift, background_shift)
+    assert abs(text_shift) > 2.5 * abs(background_shift)
+
+
+def test_parallax_is_eased_slow_at_both_ends(tmp_path, settings):
+    result = _parallax_card(tmp_path, settings)
+    xs = [_text_x(f) for f in _frames_at(result.project, tmp_path, settings, [0, 200, 900, 1100, 1800, 1999])]
+    start, middle, end = abs(xs[1] - xs[0]), abs(xs[3] - xs[2]), abs(xs[5] - xs[4])
+    assert middle > 6 and start < 0.3 * middle and end < 0.3 * middle, (start, middle, end)
+
+
+def test_parallax_cards_are_deterministic_and_keyed_by_the_move(tmp_path, settings):
+    from pipelines.video_still import StillMotionBackend
+    from pipelines.video_types import VideoRequest, VideoTask
+
+    request = VideoRequest(task=VideoTask.TEXT, prompt="Same words", width=540, height=960, num_frames=31, fps=30.0,
+                           seed=7, camera_move="parallax")
+    one, two = StillMotionBackend()(request), StillMotionBackend()(request)
+    assert len(one.frames) == 31 and not one.still
+    for i in (0, 15, -1):
+        assert one.frames[i].tobytes() == two.frames[i].tobytes()
+    first = _parallax_card(tmp_path, settings)
+    again = _parallax_card(tmp_path, Settings.from_env({"STUDIO_DATA_DIR": str(tmp_path / "other")}))
+    assert first.outcomes[0].cache_key == again.outcomes[0].cache_key
+    pushed = first.project.with_shots([first.project.shots[0].model_copy(update={"camera_move": CameraMove.PUSH_IN})])
+    flat = render_shots(pushed, tmp_path, STILL, settings)
+    assert flat.generated == ["p"] and flat.outcomes[0].cache_key != first.outcomes[0].cache_key
+    assert flat.project.shots[0].media.endswith(".png")  # every other move stays a still
+
+
+def test_parallax_on_a_photo_is_a_gentle_push_in_and_says_so(tmp_path, settings):
+    photo = _markers(tmp_path / "photo.png")
+    shots = [Shot(id="a", source=ShotSource.IMAGE, source_media=str(photo), camera_move=CameraMove.PARALLAX,
+                  duration_ms=2000),
+             Shot(id="b", source=ShotSource.PREVIOUS, camera_move=CameraMove.PARALLAX, duration_ms=2000)]
+    result = render_shots(Project(preset="draft").with_shots(shots), tmp_path, STILL, settings)
+    assert [o.notes for o in result.outcomes] == [
+        (f"shot {n}: still: a photo or a frame has no depth layers, so parallax is shown as a gentle push-in "
+         "(only title cards have layers to move)",) for n in (1, 2)]
+    assert all(s.media.endswith(".png") for s in result.project.shots)  # a still, no fake depth rendered
+    first, last = _first_and_last(result.project.with_shots(result.project.shots[:1]), tmp_path, settings)
+    (l0, r0), (l1, r1) = _centroids(first), _centroids(last)
+    growth = (r1[0] - l1[0]) / (r0[0] - l0[0])
+    assert 1.02 < growth < 1.08  # half a push-in's zoom
+    assert np.abs((l1 + r1) / 2 - (l0 + r0) / 2).max() < 2  # the picture does not slide: nothing fakes depth
+    cached = render_shots(result.project, tmp_path, STILL, settings)
+    assert cached.cached == ["a", "b"] and cached.outcomes[0].notes == result.outcomes[0].notes
