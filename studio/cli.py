@@ -1,4 +1,4 @@
-"""Command line: ``python -m studio compose|make|music|render|schema|script``.
+"""Command line: ``python -m studio batch|compose|make|music|render|schema|script``.
 
 The CLI drives the same functions as the UI. Bad input prints one line starting with "error:" and
 exits non-zero (2 for bad input, 1 for a failed render, 3 for a missing tool, 130 when cancelled);
@@ -29,7 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m studio", description="Short vertical video studio.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for add_command in (_add_compose, _add_make, _add_render, _add_music, _add_schema, _add_script):
+    for add_command in (_add_compose, _add_make, _add_batch, _add_render, _add_music, _add_schema, _add_script):
         add_command(commands)
     return parser
 
@@ -70,14 +70,23 @@ def _add_make(commands) -> None:
     make.set_defaults(handler=_run_make)
     _add_script_flags(make)
     _add_video_flags(make)
-    make.add_argument("--music", metavar="FILE_OR_NAME",
-                      help="music file (mp3, wav, m4a, ogg, flac) or a bundled track (see 'music')")
-    make.add_argument("--beat-sync", action="store_true", help="move cuts onto the music's beats")
-    make.add_argument("--caption-style", default="bold_stroke", help="caption style preset (see assets/)")
-    make.add_argument("--no-visible-label", action="store_true",
-                      help="hide the on-screen AI label (the metadata label is always written)")
+    _add_make_flags(make)
     make.add_argument("-o", "--output", required=True, metavar="OUT.mp4",
                       help="the clip; OUT.project.json (saved before generating) and the sidecars go beside it")
+
+
+def _add_batch(commands) -> None:
+    batch = commands.add_parser("batch", help="a list of ideas to one draft each (resumable), with a summary")
+    batch.set_defaults(handler=_run_batch, idea="", script_file=None)
+    batch.add_argument("ideas", metavar="IDEAS.txt|IDEAS.csv",
+                       help="one idea a line (# comments and blank lines skipped), or a CSV with an idea column "
+                            "and optional seconds, lang, preset, style, music, beat_sync, seed, caption_style")
+    _add_script_flags(batch, idea=False)
+    _add_video_flags(batch)
+    _add_make_flags(batch)
+    batch.add_argument("-o", "--output", required=True, metavar="DIR",
+                       help="folder for DIR/NNN-<idea>/ (clip, sidecars, project) and DIR/summary.json; run the "
+                            "same command again to resume: finished items are skipped")
 
 
 def _add_render(commands) -> None:
@@ -87,6 +96,16 @@ def _add_render(commands) -> None:
     render.add_argument("--preset", choices=[p.value for p in PresetName], help="override the project's preset")
     _add_video_flags(render)
     render.add_argument("-o", "--output", required=True, metavar="OUT.mp4")
+
+
+def _add_make_flags(command) -> None:
+    """The look and sound flags of the commands that run ``make``."""
+    command.add_argument("--music", metavar="FILE_OR_NAME",
+                         help="music file (mp3, wav, m4a, ogg, flac) or a bundled track (see 'music')")
+    command.add_argument("--beat-sync", action="store_true", help="move cuts onto the music's beats")
+    command.add_argument("--caption-style", default="bold_stroke", help="caption style preset (see assets/)")
+    command.add_argument("--no-visible-label", action="store_true",
+                         help="hide the on-screen AI label (the metadata label is always written)")
 
 
 def _size_arg(value: str) -> tuple[int, int]:
@@ -107,14 +126,14 @@ def _add_video_flags(command) -> None:
     command.add_argument("--steps", type=int, metavar="N", help="denoising steps (default: the model's)")
 
 
-def _video_options(args: argparse.Namespace, project_file: Path):
+def _video_options(args: argparse.Namespace, project_file: Path | None):
     from pipelines.shots import VideoOptions
 
     for flag, value in (("--frames", args.frames), ("--steps", args.steps)):
         if value is not None and value <= 0:
             raise StudioError(f"{flag} must be a positive number, not {value}")
     width, height = args.video_size or (None, None)
-    media_dir = project_file.resolve().parent / f"{project_file.stem}.media" / "shots"
+    media_dir = project_file.resolve().parent / f"{project_file.stem}.media" / "shots" if project_file else None
     return VideoOptions(backend=args.video_backend or "auto", model=args.video_model, width=width, height=height,
                         frames=args.frames, steps=args.steps, media_dir=media_dir)
 
@@ -144,10 +163,11 @@ def _add_script(commands) -> None:
     script.add_argument("-o", "--output", required=True, metavar="STORYBOARD.json")
 
 
-def _add_script_flags(command) -> None:
-    """The script writer's flags, shared by the commands that write a storyboard."""
-    command.add_argument("idea", metavar="IDEA",
-                         help="the idea, in any language (or a title when --script-file is given)")
+def _add_script_flags(command, *, idea: bool = True) -> None:
+    """The script writer's flags, shared by the commands that write a storyboard (``batch`` has no one idea)."""
+    if idea:
+        command.add_argument("idea", metavar="IDEA",
+                             help="the idea, in any language (or a title when --script-file is given)")
     command.add_argument("--lang", default=Language.AUTO.value, choices=[lang.value for lang in Language],
                          help="caption and voice-over language (auto follows the idea)")
     command.add_argument("--seconds", type=int, default=30, metavar="N", help="target length, 15 to 90 s (default 30)")
@@ -156,14 +176,16 @@ def _add_script_flags(command) -> None:
                          help="cinematic, anime, 3d_cartoon, documentary, product_ad, vlog, watercolor, cyberpunk")
     command.add_argument("--shots", metavar="N|auto", default="auto", help="number of shots (default auto)")
     command.add_argument("--notes", default="", metavar="TEXT", help="reference notes for a character or product")
-    command.add_argument("--script-file", metavar="FILE",
-                         help="your own script: it is split into shots, not rewritten")
+    if idea:
+        command.add_argument("--script-file", metavar="FILE",
+                             help="your own script: it is split into shots, not rewritten")
     command.add_argument("--backend", choices=["auto", "local", "openai", "template"],
                          help="script writer (default: STUDIO_SCRIPT_BACKEND, auto)")
     command.add_argument("--llm-url", metavar="URL", help="OpenAI-compatible base URL (default: STUDIO_LLM_URL)")
     command.add_argument("--llm-model", metavar="NAME", help="model name at that URL (default: STUDIO_LLM_MODEL)")
     command.add_argument("--model", metavar="ID_OR_DIR", help="local chat model (default: STUDIO_SCRIPT_MODEL)")
-    command.add_argument("--seed", type=int, metavar="N", help="sampling seed, for a reproducible storyboard")
+    command.add_argument("--seed", type=int, metavar="N", help="sampling seed, for a reproducible storyboard"
+                         + ("" if idea else " (mixed into each idea's own seed)"))
 
 
 def _add_music(commands) -> None:
@@ -349,15 +371,12 @@ def _run_script(args: argparse.Namespace) -> int:
 
 
 def _run_make(args: argparse.Namespace) -> int:
-    from pipelines.make import MakeOptions, MakePaths, MakeProgress, MakeResult, MakeStage, make_short
+    from pipelines.make import MakePaths, MakeProgress, MakeResult, MakeStage, make_short
     from studio.errors import RenderCancelled
 
     settings = _script_settings(args)
     paths = MakePaths.for_output(args.output)
-    music_file, music_library = _music_source(args.music)
-    options = MakeOptions(script_backend=args.backend, caption_style=args.caption_style, music=music_file,
-                          music_library=music_library, beat_sync=args.beat_sync,
-                          visible_label=not args.no_visible_label)
+    options = _make_options(args)
     saved = False
 
     def stage(result: MakeResult) -> None:
@@ -394,6 +413,52 @@ def _run_make(args: argparse.Namespace) -> int:
           f"seed {result.seed}")
     print(f"  shots: {_shots_summary(result.shots)}")
     return 0
+
+
+def _make_options(args: argparse.Namespace):
+    from pipelines.make import MakeOptions
+
+    music_file, music_library = _music_source(args.music)
+    return MakeOptions(script_backend=args.backend, caption_style=args.caption_style, music=music_file,
+                       music_library=music_library, beat_sync=args.beat_sync, visible_label=not args.no_visible_label)
+
+
+def _run_batch(args: argparse.Namespace) -> int:
+    from pipelines.batch import BatchDefaults, BatchProgress, BatchStatus, read_ideas, run_batch
+    from pipelines.make import MakeProgress
+    from studio.errors import RenderCancelled
+
+    settings = _script_settings(args)
+    items = read_ideas(args.ideas)
+    defaults = BatchDefaults(request=_script_request(args), options=_make_options(args),
+                             base_dir=Path(args.ideas).expanduser().resolve().parent)
+
+    def started(item, total: int) -> None:
+        print(f"[{item.index}/{total}] {item.idea[:60]}", file=sys.stderr)
+
+    def finished(result, total: int) -> None:
+        line = f"{result.item.slug}/{result.video.name}" if result.video else result.error
+        print(f"[{result.item.index}/{total}] {result.status.value} [{result.elapsed_s:.1f} s]: {line}",
+              file=sys.stderr)
+
+    progress = BatchProgress(started=started, finished=finished,
+                             make=lambda item: MakeProgress(shots=_generation_bar(), compose=_progress_bar()))
+    try:
+        result = run_batch(items, args.output, settings, defaults=defaults, video_options=_video_options(args, None),
+                           progress=progress)
+    except KeyboardInterrupt:
+        raise RenderCancelled(f"cancelled; finished clips are kept and {Path(args.output) / 'summary.json'} says "
+                              "which: run the same command again to resume") from None
+    print(f"{'#':>3}  {'status':<9} {'length':>7} {'time':>7}  output or error")
+    for item in result.items:
+        length = f"{item.duration_s:.1f} s" if item.duration_s is not None else "-"
+        where = item.video.relative_to(result.out_dir) if item.video else item.error
+        print(f"{item.item.index:>3}  {item.status.value:<9} {length:>7} {item.elapsed_s:>5.1f} s  {where}")
+    counts = ", ".join(f"{result.count(s)} {s.value}" for s in BatchStatus if result.count(s))
+    print(f"{len(result.items)} ideas: {counts} in {result.elapsed_s:.1f} s; summary: {result.summary_file}")
+    if result.cancelled:
+        return RenderCancelled.exit_code
+    return 0 if result.succeeded else 1
 
 
 def run(argv: list[str] | None = None) -> int:
