@@ -98,6 +98,14 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 "Folder of generated shots, keyed by what affects their pixels (default: $STUDIO_DATA_DIR/shots)."),
     SettingSpec("STUDIO_CPU_MAX_MODEL_MB", "cpu_max_model_mb", 512, _positive_int,
                 "Largest diffusion model (MB of weights on disk) run without CUDA; bigger ones are refused."),
+    SettingSpec("STUDIO_GPU_CONCURRENCY", "gpu_concurrency", 1, _positive_int,
+                "How many GPU jobs (script writing, shot generation, make) the UI runs at once, on one shared queue."),
+    SettingSpec("STUDIO_COMPOSE_CONCURRENCY", "compose_concurrency", 1, _positive_int,
+                "How many CPU compositing jobs (exports) the UI runs at once, on their own queue."),
+    SettingSpec("STUDIO_RENDER_MAX_AGE_H", "render_max_age_h", 24, _positive_int,
+                "Hours the UI keeps exports and uploads before cleaning them up (projects are kept)."),
+    SettingSpec("STUDIO_MAX_BUNDLE_MB", "max_bundle_mb", 4096, _positive_int,
+                "Largest project bundle (zip) the UI opens, in megabytes once unpacked."),
 )
 
 
@@ -128,6 +136,10 @@ class Settings:
     vae_tiling: str = "auto"
     shot_cache_dir: Path | None = None
     cpu_max_model_mb: int = 512
+    gpu_concurrency: int = 1
+    compose_concurrency: int = 1
+    render_max_age_h: int = 24
+    max_bundle_mb: int = 4096
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

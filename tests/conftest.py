@@ -29,11 +29,15 @@ class LaunchedStudio:
 
 @pytest.fixture(scope="session")
 def studio_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LaunchedStudio]:
-    """The studio UI launched the way ``python app.py`` launches it, on a free local port, with its own data dir."""
+    """The studio UI launched the way ``python app.py`` launches it, on a free local port, with its own data dir.
+
+    One per test session: the API, UI and browser tests share it (each makes its own projects)."""
     import app
     from studio.settings import Settings
 
-    settings = Settings.from_env({"STUDIO_DATA_DIR": str(tmp_path_factory.mktemp("studio-data"))})
+    # The offline backends: the template script writer and still-image drafts (no weights, no network).
+    settings = Settings.from_env({"STUDIO_DATA_DIR": str(tmp_path_factory.mktemp("studio-data")),
+                                  "STUDIO_SCRIPT_BACKEND": "template", "STUDIO_VIDEO_BACKEND": "still"})
     port = free_port()
     demo = app.build_demo(settings)
     app.launch(demo, settings, host="127.0.0.1", port=port, prevent_thread_lock=True)

@@ -1,4 +1,6 @@
-"""The thin studio UI: the "compose" API endpoint end to end, its error edge, and the page in Chromium.
+"""The studio app: start-up, launch options, queues, and the quick "own media + captions" path
+(``compose_media``) end to end with its error edge. The flow from an idea is in test_ui_api.py and the
+browser tests in test_ui_browser.py.
 
 Renders use the draft preset (540x960) and 1 s shots so the whole module stays well under a minute.
 """
@@ -12,7 +14,6 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from PIL import Image
@@ -73,7 +74,7 @@ def ffprobe(path: str | Path) -> dict:
 # -- pure pieces --------------------------------------------------------------------------------------
 
 def test_caption_lines_map_line_i_to_shot_i_and_keep_blank_lines_in_place():
-    from app import caption_lines
+    from ui.idea import caption_lines
 
     assert caption_lines("一\n\n  three  \n\n\n") == ["一", "", "three"]
     assert caption_lines("") == [] and caption_lines(None) == []
@@ -122,30 +123,40 @@ def test_main_help_shows_host_and_port_defaults_from_settings(capsys):
     assert exit_info.value.code == 0
     text = capsys.readouterr().out
     assert "--host" in text and "--port" in text and "--share" in text and "127.0.0.1" in text and "7860" in text
+    assert "--mcp" in text
 
 
 # -- the launched app ---------------------------------------------------------------------------------
 
-def test_launch_serves_only_the_renders_folder_and_caps_uploads(studio_app):
-    assert studio_app.demo.allowed_paths == [str(studio_app.renders.resolve())]
+def test_launch_serves_only_renders_and_projects_caps_uploads_and_splits_the_queues(studio_app):
+    data = studio_app.settings.data_dir
+    assert studio_app.demo.allowed_paths == [str((data / "renders").resolve()), str((data / "projects").resolve())]
     assert studio_app.demo.max_file_size == studio_app.settings.max_media_mb * 1024 * 1024
-    (compose_fn,) = [fn for fn in studio_app.demo.fns.values() if fn.api_name == "compose"]
-    assert compose_fn.concurrency_limit == 1, "one render at a time on a small CPU"
+    fns = {fn.api_name: fn for fn in studio_app.demo.fns.values()}
+    for name in ("compose", "compose_media"):
+        assert (fns[name].concurrency_id, fns[name].concurrency_limit) == ("cpu", 1), "one render at a time"
+    for name in ("write_storyboard", "render_shot", "render_all", "make_short", "enhance_prompt", "batch"):
+        assert (fns[name].concurrency_id, fns[name].concurrency_limit) == ("gpu", 1), f"{name}: the GPU queue"
+    assert studio_app.demo.delete_cache == (3600, 24 * 3600)
 
 
-def test_export_handler_reports_frames_done_of_total_through_gradio_progress(tmp_path, media):
-    from app import RenderJobs, make_export
+def test_compose_reports_frames_done_of_total_through_gradio_progress(tmp_path, media):
+    from studio.assemble import QuickOptions, project_from_media
+    from studio.presets import PresetName
     from studio.settings import Settings
+    from ui.actions import compose_project
+    from ui.session import Workspace
 
     calls: list[tuple] = []
-    export = make_export(Settings.from_env({"STUDIO_DATA_DIR": str(tmp_path)}), RenderJobs())
-    video, files, _ = export([str(media["landscape"])], "进度 progress", None, "draft", "shadow", "cut", "contain",
-                             1.0, "", False, "", False, None, SimpleNamespace(session_hash="unit-test"),
+    settings = Settings.from_env({"STUDIO_DATA_DIR": str(tmp_path)})
+    project = project_from_media([media["landscape"]], ["进度 progress"],
+                                 QuickOptions(preset=PresetName.DRAFT, shot_seconds=1.0), settings)
+    result = compose_project(settings, Workspace(settings), project, None, draft=True,
                              progress=lambda value, **kw: calls.append((value, kw.get("unit"))))
     frames = [value for value, unit in calls if unit == "frames"]
     assert frames[-1] == (30, 30), "1 s at 30 fps"
     assert [done for done, _ in frames] == sorted(done for done, _ in frames) and len(frames) > 1
-    assert Path(video).parent.parent == tmp_path / "renders" and len(files) == 5
+    assert result.video.parent.parent == tmp_path / "renders"
 
 
 def test_compose_endpoint_exports_a_postable_mp4_with_sidecars(studio_app, client, media):
@@ -153,7 +164,7 @@ def test_compose_endpoint_exports_a_postable_mp4_with_sidecars(studio_app, clien
     video, files, status = client.predict(
         *compose_args([media["landscape"], media["portrait"], media["clip"]], "\n".join(CAPTIONS), media["music"],
                       title="Hook 标题 🔥"),
-        api_name="/compose",
+        api_name="/compose_media",
     )
 
     info = ffprobe(video)
@@ -189,7 +200,7 @@ def test_bundled_music_with_beat_sync_and_a_voiceover(studio_app, client, media)
     video, files, status = client.predict(
         *compose_args([media["landscape"], media["portrait"]], "one\ntwo", library_music="lofi_chill",
                       beat_sync=True, shot_seconds=1.6, transition="cut", voiceover=media["music"]),
-        api_name="/compose",
+        api_name="/compose_media",
     )
     assert "Beat sync: 84 BPM" in status and "LUFS" in status
     project = json.loads(next(Path(f) for f in files if f.endswith(".project.json")).read_text(encoding="utf-8"))
@@ -200,12 +211,12 @@ def test_bundled_music_with_beat_sync_and_a_voiceover(studio_app, client, media)
 
 
 def test_choosing_a_bundled_track_shows_its_preview():
-    import app
     from studio.music_library import library
+    from ui.finish import preview_music
 
-    shown = app.preview_music("sunny_pop")
+    shown = preview_music("sunny_pop")
     assert shown["visible"] is True and shown["value"] == str(library()["sunny_pop"].path)
-    assert app.preview_music("")["visible"] is False
+    assert preview_music("")["visible"] is False
 
 
 @pytest.mark.parametrize(("files", "expected"), [
@@ -218,12 +229,13 @@ def test_bad_input_gives_the_one_sentence_studio_error_and_changes_nothing(studi
 
     before = render_folders(studio_app)
     with pytest.raises(AppError) as raised:
-        client.predict(*compose_args([media[name] for name in files], "caption"), api_name="/compose")
+        client.predict(*compose_args([media[name] for name in files], "caption"), api_name="/compose_media")
     assert str(raised.value) == expected
     assert "Traceback" not in str(raised.value)
     assert render_folders(studio_app) == before
 
-    video, files_back, _ = client.predict(*compose_args([media["landscape"]], "still works 好"), api_name="/compose")
+    video, files_back, _ = client.predict(*compose_args([media["landscape"]], "still works 好"),
+                                          api_name="/compose_media")
     assert ffprobe(video)["streams"][0]["width"] == 540 and len(files_back) == 5
     assert len(render_folders(studio_app) - before) == 1, "the good request after it got a folder of its own"
 
@@ -233,7 +245,7 @@ def test_stop_cancels_the_running_export_and_leaves_no_files(studio_app, client,
 
     before = render_folders(studio_app)
     job = client.submit(*compose_args([media["landscape"], media["portrait"], media["clip"]], "long one",
-                                      shot_seconds=4.0, transition="cut"), api_name="/compose")
+                                      shot_seconds=4.0, transition="cut"), api_name="/compose_media")
     deadline = time.monotonic() + 60
     while not any(unit.unit == "frames" for unit in job.status().progress_data or []):
         assert time.monotonic() < deadline and not job.done(), "the render never reported frame progress"
@@ -243,64 +255,3 @@ def test_stop_cancels_the_running_export_and_leaves_no_files(studio_app, client,
         job.result(timeout=60)
     assert str(raised.value) == "the render was cancelled; nothing was written"
     assert render_folders(studio_app) == before
-
-
-# -- the page in a real browser -----------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def page(studio_app):
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(studio_app.url)
-        page.locator("#export").wait_for(timeout=30_000)
-        yield page
-        browser.close()
-
-
-def file_row(page, elem_id: str, name: str):
-    """A file listed by a gr.File component (it shows the name split into stem and extension)."""
-    return page.locator(f'#{elem_id} td.filename[aria-label="{name}"]')
-
-
-@pytest.mark.browser
-def test_browser_upload_captions_export_shows_the_video(page, media):
-    page.screenshot(path=ARTIFACTS / "01-start.png", full_page=True)
-
-    page.locator("#media input[type=file]").set_input_files([media["landscape"], media["portrait"]])
-    file_row(page, "media", "portrait.jpg").wait_for(timeout=30_000)
-    page.locator("#captions textarea").fill("\n".join(CAPTIONS[:2]))
-    page.locator("#preset input").click()
-    page.get_by_role("option", name="Draft preview (540x960)").click()
-    page.get_by_role("listbox").wait_for(state="hidden")
-    page.get_by_label("Shot length, s (镜头时长)").fill("1")
-    page.screenshot(path=ARTIFACTS / "02-filled.png", full_page=True)
-
-    page.locator("#export").click()
-    page.locator("#result video").wait_for(timeout=120_000)
-    file_row(page, "downloads", "short.srt").wait_for(timeout=30_000)
-    page.screenshot(path=ARTIFACTS / "03-exported.png", full_page=True)
-
-    assert page.locator("#result video").get_attribute("src")
-    assert page.locator("#status textarea").input_value().startswith("Done: ")
-    names = [cell.get_attribute("aria-label") for cell in page.locator("#downloads td.filename").all()]
-    assert names == ["short.mp4", "short.srt", "short.vtt", "short.cover.jpg", "short.project.json"]
-
-
-@pytest.mark.browser
-def test_browser_bad_upload_shows_the_studio_message_not_a_traceback(page, media):
-    from playwright.sync_api import expect
-
-    page.reload()
-    page.locator("#media input[type=file]").set_input_files([media["fake"]])
-    file_row(page, "media", "notes.png").wait_for(timeout=30_000)
-    page.locator("#export").click()
-    toast = page.get_by_text("shot 1: notes.png is not a readable image")
-    expect(toast).to_be_in_viewport(ratio=1, timeout=30_000)  # the toast slides in
-    page.screenshot(path=ARTIFACTS / "04-error.png", animations="disabled")  # the toast has landed
-    assert "Traceback" not in page.content()

@@ -1,0 +1,138 @@
+"""The studio in Debian's Chromium, once in English and once with a zh-CN browser: type an idea, write the
+storyboard, edit a caption, generate the shots, export a draft, download the MP4 (judged by ffprobe), and
+reload the page to find the project restored. Screenshots of each step go to test-artifacts/ui/."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ui.i18n import EN, ZH
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts" / "ui"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+LONG = 120_000
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _textarea_contains(page, elem_id: str, text: str) -> None:
+    page.wait_for_function(
+        "([id, text]) => { const box = document.querySelector(`#${id} textarea`); "
+        "return box && box.value.includes(text) }",
+        arg=[elem_id, text], timeout=LONG)
+
+
+def _ffprobe(path: Path) -> dict:
+    cmd = ["ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams", str(path)]
+    return json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=30).stdout)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("locale", "words", "idea", "caption"), [
+    ("en-US", EN, "A cat opens a tiny coffee shop", "Edited caption ✨"),
+    ("zh-CN", ZH, "一只猫在上海开了一家小咖啡店", "改过的字幕 ✨"),
+])
+def test_idea_to_downloaded_mp4_in_the_browser(browser, studio_app, tmp_path, locale, words, idea, caption):
+    from playwright.sync_api import expect
+
+    tag = locale.split("-")[0]
+    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    try:
+        page.goto(studio_app.url)
+        page.locator("#idea textarea").wait_for(timeout=30_000)
+        expect(page.get_by_role("tab", name=words["tab.storyboard"])).to_be_visible()
+        page.locator("#idea textarea").fill(idea)
+        page.locator("#idea_seconds input[type=number]").fill("15")
+        page.locator("#idea_seconds input[type=number]").press("Tab")
+        page.screenshot(path=ARTIFACTS / f"{tag}-01-idea.png", full_page=True)
+
+        page.locator("#write_storyboard").click()
+        _textarea_contains(page, "idea_status", "shots by the template writer")
+        page.screenshot(path=ARTIFACTS / f"{tag}-02-storyboard-written.png", full_page=True)
+
+        page.get_by_role("tab", name=words["tab.storyboard"]).click()
+        page.locator("#shot_caption textarea").wait_for(timeout=30_000)
+        expect(page.locator("#shot_prompt textarea")).not_to_have_value("", timeout=30_000)
+        page.locator("#shot_caption textarea").fill(caption)
+        page.locator("#save_shot").click()
+        expect(page.locator("#board_table")).to_contain_text(caption, timeout=30_000)
+        page.screenshot(path=ARTIFACTS / f"{tag}-03-caption-edited.png", full_page=True)
+
+        page.get_by_role("tab", name=words["tab.shots"]).click()
+        page.locator("#render_all").click()
+        _textarea_contains(page, "shots_status", "generated")
+        expect(page.locator("#shot_gallery img, #shot_gallery video").first).to_be_visible(timeout=30_000)
+        page.screenshot(path=ARTIFACTS / f"{tag}-04-shots.png", full_page=True)
+
+        page.get_by_role("tab", name=words["tab.finish"]).click()
+        page.locator("#show_cover").click()
+        expect(page.locator("#style_preview img")).to_be_visible(timeout=60_000)
+        page.screenshot(path=ARTIFACTS / f"{tag}-05-finish-preview.png", full_page=True)
+
+        page.get_by_role("tab", name=words["tab.export"]).click()
+        page.locator("#export_draft").click()
+        page.locator("#export_video video").wait_for(timeout=LONG)
+        _textarea_contains(page, "export_status", "Done:")
+        row = page.locator("#export_files tr", has=page.locator('td.filename[aria-label="short.mp4"]'))
+        with page.expect_download() as download_info:
+            row.locator("a").first.click()
+        mp4 = tmp_path / "short.mp4"
+        download_info.value.save_as(mp4)
+        page.screenshot(path=ARTIFACTS / f"{tag}-06-exported.png", full_page=True)
+
+        info = _ffprobe(mp4)
+        streams = {s["codec_type"]: s for s in info["streams"]}
+        assert (streams["video"]["width"], streams["video"]["height"]) == (540, 960)
+        assert streams["video"]["codec_name"] == "h264" and streams["audio"]["codec_name"] == "aac"
+        assert 12 <= float(info["format"]["duration"]) <= 18
+        srt = max(studio_app.renders.glob("*/short.srt"), key=lambda p: p.stat().st_mtime)
+        assert caption in srt.read_text(encoding="utf-8"), "the edited caption is in the export"
+        assert page.locator("#posting textarea").input_value()
+
+        page.reload()  # the project comes back from the autosave, found by the id in localStorage
+        page.get_by_role("tab", name=words["tab.storyboard"]).click()
+        expect(page.locator("#board_table")).to_contain_text(caption, timeout=30_000)
+        page.screenshot(path=ARTIFACTS / f"{tag}-07-reloaded.png", full_page=True)
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_bad_media_shows_the_studio_sentence_not_a_traceback(browser, studio_app, tmp_path):
+    from playwright.sync_api import expect
+
+    fake = tmp_path / "notes.png"
+    fake.write_text("this is a text file, not a picture\n", encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(studio_app.url)
+        page.locator("#idea textarea").wait_for(timeout=30_000)
+        page.get_by_text(EN["idea.own_media"]).click()
+        page.locator("#media input[type=file]").set_input_files([fake])
+        page.locator('#media td.filename[aria-label="notes.png"]').wait_for(timeout=30_000)
+        page.locator("#use_media").click()
+        toast = page.get_by_text("shot 1: notes.png is not a readable image")
+        expect(toast).to_be_in_viewport(ratio=1, timeout=30_000)
+        page.screenshot(path=ARTIFACTS / "en-08-error.png", animations="disabled")
+        assert "Traceback" not in page.content()
+    finally:
+        page.close()

@@ -1,0 +1,104 @@
+"""The UI's pure pieces: storyboard edits on the frozen Project, the Finish tab's choices, posting text,
+per-user autosave and restore, render clean-up, and the two UI languages having the same words."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from studio.errors import ProjectError, ProjectValidationError
+from studio.project import CameraMove, Project, Shot, ShotSource, ShotStatus, Storyboard
+from studio.settings import Settings
+from tests.helpers.media import make_image
+from ui import actions
+from ui.finish import finish_project
+from ui.session import Workspace
+from ui.storyboard import add_shot, delete_shot, duplicate_shot, move_shot, parse_bible, update_shot
+
+
+def _project() -> Project:
+    return Project().with_shots([Shot(id="a", caption="one", source=ShotSource.TEXT, status=ShotStatus.RENDERED),
+                                 Shot(id="b", caption="two"), Shot(id="c", caption="three")])
+
+
+def test_add_duplicate_delete_and_move_keep_ids_unique_and_order_right():
+    project, new_id = add_shot(_project(), "a")
+    assert [s.id for s in project.shots][:2] == ["a", new_id] and len(project.shots) == 4
+    project, copy_id = duplicate_shot(project, "b")
+    assert project.shots[3].id == copy_id and project.shots[3].caption == "two" and copy_id != "b"
+    project = move_shot(project, "c", -1)
+    assert [s.caption for s in project.shots][-2:] == ["three", "two"]
+    assert move_shot(project, project.shots[0].id, -1) == project, "the first shot cannot move up"
+    project, selected = delete_shot(project, "c")
+    assert "c" not in {s.id for s in project.shots} and selected in {s.id for s in project.shots}
+
+
+def test_editing_the_caption_keeps_the_render_but_a_new_prompt_replans_the_shot():
+    project = update_shot(_project(), "a", caption="新字幕 ✨")
+    assert project.shots[0].caption == "新字幕 ✨" and project.shots[0].status is ShotStatus.RENDERED
+    project = update_shot(project, "a", visual_prompt="a fox", camera_move=CameraMove.PAN_LEFT)
+    assert project.shots[0].status is ShotStatus.PLANNED
+
+
+def test_bad_edits_name_the_shot_and_field():
+    with pytest.raises(ProjectValidationError, match="shot 2 duration ms"):
+        update_shot(_project(), "b", duration_ms=10)
+    with pytest.raises(ProjectValidationError, match="choose a shot"):
+        update_shot(_project(), "zzz", caption="x")
+
+
+def test_bible_lines_become_entries():
+    bible = parse_bible(" warm film look ", "Mimi: a ginger cat\n\nCup")
+    assert bible.look == "warm film look" and [(c.name, c.description) for c in bible.characters] == [
+        ("Mimi", "a ginger cat"), ("Cup", "")]
+
+
+def test_finish_choices_set_style_music_label_hook_and_cover():
+    project = finish_project(_project(), style="box", music_library="lofi_chill", music_file=None, beat_sync=True,
+                             visible_label=False, hook="看这里", cover_s=1.5)
+    assert project.caption_style.preset == "box" and project.music.library == "lofi_chill"
+    assert project.music.beat_sync and not project.label.visible and project.storyboard.hook == "看这里"
+    assert project.cover_time_ms == 1500
+    cleared = finish_project(project, style="box", music_library=None, music_file=None, beat_sync=False,
+                             visible_label=True, hook="", cover_s=None)
+    assert cleared.music is None and cleared.cover_time_ms is None and cleared.label.visible
+
+
+def test_posting_text_has_title_description_and_hashtags():
+    board = Storyboard(title="Cat café", description="A tiny shop.", hashtags=("cats", "#coffee"))
+    assert actions.posting_text(Project(storyboard=board)) == "Cat café\n\nA tiny shop.\n\n#cats #coffee"
+
+
+def test_reference_pictures_become_the_first_shots_sources(tmp_path):
+    project = actions.with_references(_project(), ["/x/a.png"])
+    assert project.shots[0].source is ShotSource.IMAGE and project.shots[0].source_media == "/x/a.png"
+    assert project.shots[1].source_media is None
+
+
+def test_autosave_bundles_media_and_latest_restores_it(tmp_path):
+    workspace = Workspace(Settings.from_env({"STUDIO_DATA_DIR": str(tmp_path / "data")}))
+    image = make_image(tmp_path / "pic.png", (64, 64))
+    first = workspace.save("u1", Project().with_shots([Shot(media=str(image), caption="hi")]))
+    assert not first.shots[0].media.startswith("/"), "saved paths are relative to the project folder"
+    time.sleep(0.01)
+    second = workspace.save("u1", Project().with_shots([Shot(caption="newer")]))
+    assert workspace.latest("u1") == second and workspace.project_ids("u1") == [second.id, first.id]
+    assert workspace.latest("someone-else") is None
+    with pytest.raises(ProjectError):
+        workspace.user_dir("../escape")
+
+
+def test_old_render_folders_are_cleaned_up(tmp_path):
+    workspace = Workspace(Settings.from_env({"STUDIO_DATA_DIR": str(tmp_path), "STUDIO_RENDER_MAX_AGE_H": "1"}))
+    old, new = workspace.new_render_folder(), workspace.new_render_folder()
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    assert workspace.clean_renders() == 1 and not old.exists() and new.exists()
+
+
+def test_both_ui_languages_have_every_key():
+    from ui.i18n import EN, ZH
+
+    assert set(EN) == set(ZH)
+    assert all(ZH[k] and ZH[k] != EN[k] for k in EN if k.startswith("tab."))

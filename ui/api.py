@@ -1,0 +1,285 @@
+"""The studio's named API endpoints (gradio_client, and MCP tools with ``--mcp``): every step of the flow as
+one stateless call. A project travels as its JSON text; the server keeps each API project's media in
+``DATA/projects/api/<project-id>/`` and paths in the JSON are relative to that folder (checked: none may
+leave it). Each function's docstring is its MCP tool description.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import gradio as gr
+
+from studio.errors import ProjectError
+from studio.presets import PresetName
+from studio.project import Fit, Project, Transition
+from ui import actions
+from ui.context import Studio
+from ui.session import API_USER, handler
+
+
+def load_api_project(studio: Studio, text: str) -> Project:
+    """A project from its JSON text, with the file-format path rules against its API folder."""
+    from studio.project_files import migrate, validate_project
+
+    try:
+        data = json.loads(text or "")
+    except json.JSONDecodeError as err:
+        raise ProjectError(f"the project is not valid JSON (line {err.lineno}: {err.msg})") from None
+    if not isinstance(data, dict):
+        raise ProjectError("the project must be a JSON object")
+    project_id = data.get("id") if isinstance(data.get("id"), str) else Project().id
+    root = studio.workspace.project_root(API_USER, project_id)
+    return validate_project(migrate({**data, "id": project_id}), project_root=root)
+
+
+def build_api(studio: Studio) -> None:
+    """Register the endpoints on hidden components (real components, so files come back as downloads)."""
+    settings, workspace = studio.settings, studio.workspace
+
+    def text(name: str, value: str = "") -> gr.Textbox:
+        return gr.Textbox(value, label=name)
+
+    def number(name: str, value: float | None = None) -> gr.Number:
+        return gr.Number(value, label=name)
+
+    def save(project: Project, source_root=None) -> tuple[Project, str]:
+        saved = workspace.save(API_USER, project, source_root)
+        return saved, saved.model_dump_json(indent=2)
+
+    with gr.Column(visible=False):
+        trigger = gr.Button("api")
+        project_in, project_out, status = text("project_json"), text("project_json"), text("status")
+        idea, preset, style, language, script, notes = (text("idea"), text("preset", "douyin"),
+                                                        text("style", "cinematic"), text("language", "auto"),
+                                                        text("script"), text("reference_notes"))
+        seconds, seed = number("seconds", 30), number("seed")
+        backend, model = text("video_backend", "auto"), text("video_model")
+        steps, width, height, frames = number("steps", 0), number("width", 0), number("height", 0), number("frames", 0)
+        shot_id, prompt = text("shot_id"), text("prompt")
+        draft = gr.Checkbox(True, label="draft")
+        music_library, beat_sync = text("music_library"), gr.Checkbox(False, label="beat_sync")
+        video, files, clip = (gr.Video(label="video"), gr.File(file_count="multiple", label="files"),
+                              gr.File(label="clip"))
+        media = gr.File(file_count="multiple", label="media")
+        captions, music, voiceover = text("captions"), gr.Audio(type="filepath"), gr.Audio(type="filepath")
+        transition, fit, shot_seconds = text("transition", "crossfade"), text("fit", "cover"), number("shot_seconds")
+        title, visible_label = text("title"), gr.Checkbox(True, label="visible_label")
+    video_inputs = [backend, model, steps, width, height, frames]
+
+    @handler
+    def write_storyboard(idea: str, seconds: float, preset: str, style: str, language: str, script: str,
+                         reference_notes: str, seed: float | None) -> tuple[str, str]:
+        """Write a storyboard (shots with prompts, captions, voice-over lines) for a short-video idea.
+
+        Args:
+            idea: what the short is about, in any language
+            seconds: target length, 15 to 90
+            preset: platform: douyin, tiktok, reels, shorts, xiaohongshu, bilibili or draft
+            style: cinematic, anime, 3d_cartoon, documentary, product_ad, vlog, watercolor or cyberpunk
+            language: caption language: auto, zh or en
+            script: optional own script; the writer only splits it into shots
+            reference_notes: optional notes about characters or products to keep consistent
+            seed: optional seed for reproducible shots
+        Returns:
+            the project JSON and the writer's notes
+        """
+        from pipelines.make import MakeOptions, build_project
+        from pipelines.script_writer import write_storyboard as write
+
+        request = actions.script_request(idea, seconds, preset, style, language, reference_notes, script, seed)
+        result = write(request, settings)
+        project = build_project(request, result, MakeOptions(), int(seed or time.time_ns() % 2**31))
+        return save(project)[1], "\n".join(result.notes)
+
+    @handler
+    def enhance_prompt(prompt: str, project_json: str) -> str:
+        """Rewrite one shot prompt so a video model renders it well, carrying the project's character bible.
+
+        Args:
+            prompt: the shot's visual prompt
+            project_json: optional project JSON whose bible is carried into the prompt
+        """
+        from pipelines.script_writer import enhance_prompt as enhance
+
+        project = load_api_project(studio, project_json) if (project_json or "").strip() else Project()
+        return enhance(prompt, settings, project.storyboard.bible).visual_prompt
+
+    def _generate(project_json: str, shot: str | None, video_args: list[Any], request: gr.Request,
+                  progress: Any) -> tuple[Project, Any]:
+        from pipelines.shots import render_shot, render_shots
+
+        project = load_api_project(studio, project_json)
+        root = workspace.project_root(API_USER, project.id)
+        options = actions.video_options(*video_args)
+        with studio.jobs.running(request) as flag:
+            common = {"progress": actions.shots_progress(progress), "cancel": flag.is_set}
+            if shot is None:
+                result = render_shots(project, root, options, settings, **common)
+            else:
+                result = render_shot(project, root, shot, options, settings, **common)
+        saved, _ = save(result.project)
+        return saved, result
+
+    @handler
+    def render_all(project_json: str, video_backend: str, video_model: str, steps: float, width: float,
+                   height: float, frames: float, request: gr.Request,
+                   progress=gr.Progress()) -> tuple[str, list[str], str]:  # noqa: B008 (Gradio's idiom)
+        """Generate every shot of a project that needs it (cached shots are reused).
+
+        Args:
+            project_json: the project, as returned by write_storyboard
+            video_backend: auto, still (CPU draft), ltx or wan
+            video_model: a model id or local diffusers folder; blank for the default
+            steps: denoising steps; 0 for the model's default
+            width: frame width; 0 for the default
+            height: frame height; 0 for the default
+            frames: frames per shot; 0 to follow each shot's length
+        Returns:
+            the updated project JSON, the shot clips and a status line
+        """
+        saved, result = _generate(project_json, None, [video_backend, video_model, steps, width, height, frames],
+                                  request, progress)
+        root = workspace.project_root(API_USER, saved.id)
+        clips = [str(root / s.media) for s in saved.shots if s.media]
+        return (saved.model_dump_json(indent=2), clips,
+                f"{len(result.generated)} generated, {len(result.cached)} cached ({result.backend})")
+
+    @handler
+    def render_shot(project_json: str, shot_id: str, video_backend: str, video_model: str, steps: float,
+                    width: float, height: float, frames: float, request: gr.Request,
+                    progress=gr.Progress()) -> tuple[str, str, str]:  # noqa: B008
+        """Generate (or fetch from the cache) one shot of a project.
+
+        Args:
+            project_json: the project, as returned by write_storyboard
+            shot_id: the id of the shot to generate
+            video_backend: auto, still (CPU draft), ltx or wan
+            video_model: a model id or local diffusers folder; blank for the default
+            steps: denoising steps; 0 for the model's default
+            width: frame width; 0 for the default
+            height: frame height; 0 for the default
+            frames: frames of the clip; 0 to follow the shot's length
+        Returns:
+            the updated project JSON, the shot's clip and a status line
+        """
+        saved, result = _generate(project_json, shot_id, [video_backend, video_model, steps, width, height, frames],
+                                  request, progress)
+        shot = next(s for s in saved.shots if s.id == shot_id)
+        path = workspace.project_root(API_USER, saved.id) / shot.media
+        return saved.model_dump_json(indent=2), str(path), f"{result.outcomes[0].status} ({result.backend})"
+
+    @handler
+    def compose(project_json: str, draft: bool, request: gr.Request,
+                progress=gr.Progress()) -> tuple[str, list[str], str]:  # noqa: B008
+        """Render a project's shots, captions, music and AI label into a vertical MP4 with SRT, VTT and cover.
+
+        Args:
+            project_json: the project with rendered shots, as returned by render_all
+            draft: true for the fast 540x960 draft, false for the platform preset
+        Returns:
+            the MP4, the files (MP4, SRT, VTT, cover, project) and a status line
+        """
+        project = load_api_project(studio, project_json)
+        started = time.monotonic()
+        with studio.jobs.running(request) as flag:
+            result = actions.compose_project(settings, workspace, project,
+                                             workspace.project_root(API_USER, project.id), draft=bool(draft),
+                                             progress=progress, cancel=flag.is_set)
+        return str(result.video), actions.result_files(result), actions.compose_status(result,
+                                                                                       time.monotonic() - started)
+
+    @handler
+    def make_short(idea: str, seconds: float, preset: str, style: str, language: str, music_library: str,
+                   beat_sync: bool, video_backend: str, video_model: str, steps: float, width: float,
+                   height: float, frames: float, seed: float | None, request: gr.Request,
+                   progress=gr.Progress()) -> tuple[str, list[str], str]:  # noqa: B008
+        """One idea to a draft MP4 in one call: storyboard, shots, captions, music, AI label.
+
+        Args:
+            idea: what the short is about, in any language
+            seconds: target length, 15 to 90
+            preset: platform preset of the project (the clip itself is a 540x960 draft)
+            style: cinematic, anime, 3d_cartoon, documentary, product_ad, vlog, watercolor or cyberpunk
+            language: caption language: auto, zh or en
+            music_library: optional bundled track id
+            beat_sync: cut on the music's beats (needs music)
+            video_backend: auto, still (CPU draft), ltx or wan
+            video_model: a model id or local diffusers folder; blank for the default
+            steps: denoising steps; 0 for the model's default
+            width: frame width; 0 for the default
+            height: frame height; 0 for the default
+            frames: frames per shot; 0 to follow each shot's length
+            seed: optional seed for reproducible shots
+        Returns:
+            the MP4, the files (MP4, SRT, VTT, cover, project) and a status line
+        """
+        from pipelines.make import MakeOptions
+
+        started = time.monotonic()
+        options = MakeOptions(music_library=music_library or None, beat_sync=bool(beat_sync))
+        with studio.jobs.running(request) as flag:
+            _, result = actions.make_draft(
+                settings, workspace, API_USER,
+                actions.script_request(idea, seconds, preset, style, language, seed=seed),
+                actions.video_options(video_backend, video_model, steps, width, height, frames), options,
+                progress=progress, cancel=flag.is_set)
+        return str(result.video), actions.result_files(result), actions.compose_status(result,
+                                                                                       time.monotonic() - started)
+
+    @handler
+    def compose_media(media: list[str] | None, captions: str, music: str | None, preset: str, style: str,
+                      transition: str, fit: str, shot_seconds: float | None, title: str, visible_label: bool,
+                      library_music: str | None, beat_sync: bool, voiceover: str | None, request: gr.Request,
+                      progress=gr.Progress()) -> tuple[str, list[str], str]:  # noqa: B008
+        """The quick path: the user's own images and clips plus one caption per line into a captioned MP4.
+
+        Args:
+            media: images and clips, in shot order
+            captions: one caption per line, line i on shot i
+            music: optional music file
+            preset: platform preset
+            style: caption style preset
+            transition: cut, crossfade or fade
+            fit: cover or contain
+            shot_seconds: seconds per image; blank for automatic
+            title: optional hook title
+            visible_label: show the AI label on screen
+            library_music: optional bundled track id (an uploaded file wins)
+            beat_sync: cut on the music's beats
+            voiceover: optional voice-over recording
+        """
+        from studio.assemble import QuickOptions, project_from_media
+        from ui.idea import caption_lines
+
+        started = time.monotonic()
+        progress(0, desc="Checking media")
+        options = QuickOptions(
+            preset=PresetName(preset), shot_seconds=float(shot_seconds) if shot_seconds else None,
+            transition=Transition(transition), fit=Fit(fit), title=(title or "").strip(), caption_style=style,
+            music=music or None, visible_label=bool(visible_label), beat_sync=bool(beat_sync),
+            music_library=None if music or not library_music else library_music, voiceover=voiceover or None)
+        project = project_from_media(media or [], caption_lines(captions), options, settings)
+        with studio.jobs.running(request) as flag:
+            result = actions.compose_project(settings, workspace, project, None, draft=False, progress=progress,
+                                             cancel=flag.is_set)
+        return str(result.video), actions.result_files(result), actions.compose_status(result,
+                                                                                       time.monotonic() - started)
+
+    trigger.click(write_storyboard, [idea, seconds, preset, style, language, script, notes, seed],
+                  [project_out, status], api_name="write_storyboard", **studio.gpu)
+    trigger.click(enhance_prompt, [prompt, project_in], [prompt], api_name="enhance_prompt", **studio.gpu)
+    trigger.click(render_all, [project_in, *video_inputs], [project_out, files, status], api_name="render_all",
+                  **studio.gpu)
+    trigger.click(render_shot, [project_in, shot_id, *video_inputs], [project_out, clip, status],
+                  api_name="render_shot", **studio.gpu)
+    trigger.click(compose, [project_in, draft], [video, files, status], api_name="compose", **studio.cpu)
+    trigger.click(make_short, [idea, seconds, preset, style, language, music_library, beat_sync, *video_inputs,
+                               seed], [video, files, status], api_name="make_short", **studio.gpu)
+    trigger.click(compose_media, [media, captions, music, preset, style, transition, fit, shot_seconds, title,
+                                  visible_label, music_library, beat_sync, voiceover], [video, files, status],
+                  api_name="compose_media", **studio.cpu)
+    # Not queued: it must get through while this session's job holds its queue slot.
+    trigger.click(studio.jobs.cancel, api_name="cancel", queue=False)

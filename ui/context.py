@@ -1,0 +1,94 @@
+"""What every tab builder gets: settings, the workspace, the shared state components, the queues, and a way
+to say "this event changed the project" so every tab's view is refreshed from the Project afterwards.
+
+Tabs never touch each other's widgets: each registers a ``View`` (its outputs and a function from the
+project to their values); ``Studio.wire_refresh`` chains one refresh after every project-changing event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from studio.project import Project
+from studio.settings import Settings
+from ui.session import RenderJobs, Workspace, new_user_id, valid_id
+
+
+@dataclass(frozen=True)
+class View:
+    outputs: list[gr.components.Component]
+    render: Callable[[Project, str | None, Path], list[Any]]  # (project, selected shot id, project folder)
+
+
+@dataclass
+class Studio:
+    settings: Settings
+    workspace: Workspace
+    jobs: RenderJobs
+    project: gr.State
+    user: gr.BrowserState
+    selected: gr.State  # the id of the shot being edited, shared by the storyboard and shots tabs
+    views: list[View] = field(default_factory=list)
+    changes: list[Any] = field(default_factory=list)
+
+    @property
+    def gpu(self) -> dict[str, Any]:
+        """GPU work: one queue shared by every model-running event, its size from STUDIO_GPU_CONCURRENCY."""
+        return {"concurrency_id": "gpu", "concurrency_limit": self.settings.gpu_concurrency}
+
+    @property
+    def cpu(self) -> dict[str, Any]:
+        """Compositing: its own queue, so an export never waits behind a generation and vice versa."""
+        return {"concurrency_id": "cpu", "concurrency_limit": self.settings.compose_concurrency}
+
+    def view(self, outputs: list[gr.components.Component], render: Callable[..., list[Any]]) -> None:
+        self.views.append(View(outputs, render))
+
+    def changed(self, dependency: Any) -> Any:
+        self.changes.append(dependency)
+        return dependency
+
+    def user_id(self, user: str | None) -> str:
+        return valid_id(user) or new_user_id()
+
+    def current(self, project: Project | None) -> Project:
+        return project if isinstance(project, Project) else Project()
+
+    def root(self, user: str | None, project: Project) -> Path:
+        return self.workspace.project_root(self.user_id(user), project.id)
+
+    def save(self, user: str | None, project: Project, source_root: Path | None = None) -> Project:
+        return self.workspace.save(self.user_id(user), project, source_root)
+
+    def refresh(self, project: Project | None, selected: str | None, user: str | None) -> list[Any]:
+        project = self.current(project)
+        ids = [s.id for s in project.shots]
+        selected = selected if selected in ids else (ids[0] if ids else None)
+        root = self.root(user, project)
+        values: list[Any] = []
+        for view in self.views:
+            values += view.render(project, selected, root)
+        return values
+
+    def refresh_outputs(self) -> list[gr.components.Component]:
+        return [c for view in self.views for c in view.outputs]
+
+    def wire_refresh(self) -> None:
+        outputs = self.refresh_outputs()
+        for dependency in self.changes:
+            dependency.success(self.refresh, [self.project, self.selected, self.user], outputs, api_name=False,
+                               queue=False, show_progress="hidden")
+
+
+def shot_choices(project: Project) -> list[tuple[str, str]]:
+    """Dropdown choices naming each shot by number and the start of its caption (or prompt)."""
+    choices = []
+    for i, shot in enumerate(project.shots, start=1):
+        text = (shot.caption or shot.visual_prompt or "").replace("\n", " ")
+        choices.append((f"{i}. {text[:36]}{'…' if len(text) > 36 else ''}", shot.id))
+    return choices

@@ -1,0 +1,52 @@
+"""The Export tab: a fast draft render (540x960) or the final one at the platform preset, the downloads (MP4,
+SRT, VTT, cover, the project bundle zip) and the posting text. Compositing runs on its own CPU queue."""
+
+from __future__ import annotations
+
+import time
+
+import gradio as gr
+
+from ui import actions
+from ui.context import Studio
+from ui.i18n import t
+from ui.session import handler
+
+
+def build_export_tab(studio: Studio) -> None:
+    settings, workspace = studio.settings, studio.workspace
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=2):
+            with gr.Row():
+                draft = gr.Button(t("export.draft"), variant="primary", elem_id="export_draft")
+                final = gr.Button(t("export.final"), elem_id="export_final")
+                stop = gr.Button(t("common.stop"), variant="stop", elem_id="stop_export")
+            status = gr.Textbox(label=t("common.status"), interactive=False, lines=3, elem_id="export_status")
+            files = gr.File(label=t("common.downloads"), file_count="multiple", interactive=False,
+                            elem_id="export_files")
+            posting = gr.Textbox(label=t("export.posting"), lines=5, interactive=False, buttons=["copy"],
+                                 elem_id="posting")
+        with gr.Column(scale=2):
+            video = gr.Video(label=t("export.video"), interactive=False, height=560, elem_id="export_video")
+
+    def bind(draft_render: bool):
+        @handler
+        def export(project, user, request: gr.Request, progress=gr.Progress()):  # noqa: B008 (Gradio's idiom)
+            project = studio.current(project)
+            root = studio.root(user, project)
+            started = time.monotonic()
+            progress(0, desc="Checking the project")
+            with studio.jobs.running(request) as flag:
+                result = actions.compose_project(settings, workspace, project, root, draft=draft_render,
+                                                 progress=progress, cancel=flag.is_set)
+            bundle = actions.bundle_project(workspace, project, root, result.video.parent)
+            return (str(result.video), [*actions.result_files(result), str(bundle)],
+                    actions.compose_status(result, time.monotonic() - started))
+
+        return export
+
+    for button, is_draft in ((draft, True), (final, False)):
+        button.click(bind(is_draft), [studio.project, studio.user], [video, files, status], api_name=False,
+                     **studio.cpu)
+    stop.click(studio.jobs.cancel, api_name=False, queue=False)
+    studio.view([posting], lambda project, _selected, _root: [actions.posting_text(project)])

@@ -1,0 +1,103 @@
+"""The UI's words in English and Simplified Chinese (gr.I18n): the browser's language picks one.
+
+``t(key)`` fails at build time for a key missing from the English table, and a test checks that both
+tables have the same keys, so no label can show up as a raw key.
+"""
+
+from __future__ import annotations
+
+import gradio as gr
+
+EN: dict[str, str] = {
+    "app.title": "## Short studio\nOne idea to a postable vertical short: storyboard, shots, captions, music, export.",
+    "tab.idea": "Idea", "tab.storyboard": "Storyboard", "tab.shots": "Shots", "tab.finish": "Finish",
+    "tab.export": "Export", "tab.projects": "Projects", "tab.batch": "Batch",
+    "common.status": "Status", "common.stop": "Stop", "common.downloads": "Downloads",
+    "idea.idea": "Your idea", "idea.placeholder": "e.g. A cat who opens a tiny coffee shop in Shanghai",
+    "idea.language": "Caption language", "idea.seconds": "Length (s)", "idea.preset": "Platform",
+    "idea.style": "Style", "idea.more": "Reference pictures and your own script",
+    "idea.references": "Reference pictures (character / product): used as the first shots' source images",
+    "idea.notes": "Reference notes (who or what must look the same in every shot)",
+    "idea.script": "Your own script (optional): the writer only splits it into shots",
+    "idea.write": "Write storyboard", "idea.make": "Make it (idea → draft clip)", "idea.draft": "Draft clip",
+    "idea.own_media": "From my own images and clips", "idea.media": "Images and clips, in shot order",
+    "idea.captions": "Captions, one line per shot",
+    "idea.captions_info": "Line 1 goes on shot 1, line 2 on shot 2, ... a blank line leaves a shot without one.",
+    "idea.use_media": "Use these as the storyboard",
+    "board.shots": "Shots", "board.pick": "Shot", "board.add": "Add", "board.duplicate": "Duplicate",
+    "board.delete": "Delete", "board.prompt": "Visual prompt", "board.caption": "Caption",
+    "board.voiceover": "Voice-over line", "board.seconds": "Length (s)", "board.camera": "Camera move",
+    "board.transition": "Transition in", "board.source": "Source",
+    "board.source_file": "Source image or clip", "board.save": "Save shot", "board.enhance": "Enhance prompt",
+    "board.details": "Title, description, hashtags and the bible", "board.title": "Title",
+    "board.hashtags": "Hashtags", "board.description": "Description", "board.look": "Look (every shot)",
+    "board.characters": "Characters and objects", "board.characters_info": "One a line: Name: description",
+    "board.save_details": "Save details",
+    "shots.backend": "Video backend", "shots.model": "Model (id or folder; blank: default)",
+    "shots.steps": "Steps (0: default)", "shots.render_all": "Generate all", "shots.render_one": "Generate this shot",
+    "shots.table": "Shot status", "shots.more": "Variations, extend and bridge", "shots.count": "Variations",
+    "shots.vary": "Make variations", "shots.variations": "Variations: click one, then keep it",
+    "shots.choose": "Keep the clicked variation", "shots.extend_s": "Extend by (s)", "shots.extend": "Extend",
+    "shots.bridge": "Bridge to the next shot", "shots.gallery": "Shots",
+    "finish.style": "Caption style", "finish.hook": "Hook title (opening seconds)", "finish.library": "Bundled music",
+    "finish.beat_sync": "Cut on the beat", "finish.listen": "Listen", "finish.upload": "Your music",
+    "finish.label": "Show the AI label on screen (always in the file's metadata)",
+    "finish.cover": "Cover frame at (s; blank: automatic)", "finish.preview_at": "Preview at (s)",
+    "finish.preview": "Preview frame", "finish.show_cover": "Show the cover frame",
+    "export.draft": "Draft render (fast)", "export.final": "Final render", "export.posting": "Posting text",
+    "export.video": "Video",
+    "projects.mine": "My projects", "projects.open": "Open", "projects.new": "New project",
+    "projects.download": "Download the project bundle (zip)", "projects.bundle": "Project bundle",
+    "projects.upload": "Open a project bundle (zip)",
+    "batch.ideas": "Ideas, one a line (or CSV with an idea column)",
+    "batch.info": "Each idea becomes one draft clip in its own folder.", "batch.run": "Run the batch",
+    "batch.results": "Results",
+}
+
+ZH: dict[str, str] = {
+    "app.title": "## 短视频工作室\n一个想法变成可发布的竖屏短视频：分镜、镜头、字幕、音乐、导出。",
+    "tab.idea": "创意", "tab.storyboard": "分镜", "tab.shots": "镜头", "tab.finish": "包装",
+    "tab.export": "导出", "tab.projects": "项目", "tab.batch": "批量",
+    "common.status": "状态", "common.stop": "停止", "common.downloads": "下载",
+    "idea.idea": "你的创意", "idea.placeholder": "例如：一只猫在上海开了一家小咖啡店",
+    "idea.language": "字幕语言", "idea.seconds": "时长（秒）", "idea.preset": "平台", "idea.style": "风格",
+    "idea.more": "参考图和自己的脚本",
+    "idea.references": "参考图（人物/产品）：作为前几个镜头的源图",
+    "idea.notes": "参考说明（每个镜头都要保持一致的人或物）",
+    "idea.script": "自己的脚本（可选）：只负责拆分成镜头",
+    "idea.write": "生成分镜", "idea.make": "一键成片（创意 → 草稿视频）", "idea.draft": "草稿视频",
+    "idea.own_media": "用我自己的图片和视频", "idea.media": "图片和视频，按镜头顺序",
+    "idea.captions": "字幕，每行一个镜头",
+    "idea.captions_info": "第 1 行给镜头 1，第 2 行给镜头 2……空行表示该镜头无字幕。",
+    "idea.use_media": "用这些作为分镜",
+    "board.shots": "镜头", "board.pick": "镜头", "board.add": "添加", "board.duplicate": "复制",
+    "board.delete": "删除", "board.prompt": "画面提示词", "board.caption": "字幕", "board.voiceover": "配音台词",
+    "board.seconds": "时长（秒）", "board.camera": "运镜", "board.transition": "转场", "board.source": "来源",
+    "board.source_file": "源图片或视频", "board.save": "保存镜头", "board.enhance": "优化提示词",
+    "board.details": "标题、简介、话题和设定集", "board.title": "标题", "board.hashtags": "话题标签",
+    "board.description": "简介", "board.look": "画面风格（所有镜头）", "board.characters": "角色和物品",
+    "board.characters_info": "每行一个：名字: 描述", "board.save_details": "保存",
+    "shots.backend": "视频后端", "shots.model": "模型（ID 或文件夹；留空为默认）", "shots.steps": "步数（0 为默认）",
+    "shots.render_all": "全部生成", "shots.render_one": "生成当前镜头", "shots.table": "镜头状态",
+    "shots.more": "多版本、延长和衔接", "shots.count": "版本数", "shots.vary": "生成多个版本",
+    "shots.variations": "多个版本：点选一个再保留", "shots.choose": "保留选中的版本", "shots.extend_s": "延长（秒）",
+    "shots.extend": "延长", "shots.bridge": "衔接到下一个镜头", "shots.gallery": "镜头",
+    "finish.style": "字幕样式", "finish.hook": "开场标题", "finish.library": "内置音乐", "finish.beat_sync": "卡点",
+    "finish.listen": "试听", "finish.upload": "上传音乐",
+    "finish.label": "在画面上显示 AI 生成标识（元数据中始终写入）",
+    "finish.cover": "封面时间（秒；留空自动）", "finish.preview_at": "预览时间（秒）", "finish.preview": "预览画面",
+    "finish.show_cover": "显示封面画面",
+    "export.draft": "快速草稿", "export.final": "正式导出", "export.posting": "发布文案", "export.video": "视频",
+    "projects.mine": "我的项目", "projects.open": "打开", "projects.new": "新建项目",
+    "projects.download": "下载项目包（zip）", "projects.bundle": "项目包", "projects.upload": "打开项目包（zip）",
+    "batch.ideas": "创意，每行一个（或带 idea 列的 CSV）", "batch.info": "每个创意生成一个草稿视频，各自一个文件夹。",
+    "batch.run": "开始批量", "batch.results": "结果",
+}
+
+I18N = gr.I18n(en=EN, **{"zh-CN": ZH, "zh": ZH})
+
+
+def t(key: str) -> gr.i18n.I18nData:
+    if key not in EN:
+        raise KeyError(f"no English text for the UI key {key!r}")
+    return I18N(key)

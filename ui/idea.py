@@ -1,0 +1,121 @@
+"""The Idea tab: an idea (or the user's own script) to a storyboard, or all the way to a draft clip; and the
+quick path from the user's own images and clips."""
+
+from __future__ import annotations
+
+import time
+
+import gradio as gr
+
+from studio.media import IMAGE_SUFFIXES, VIDEO_SUFFIXES
+from studio.presets import PresetName
+from studio.project import Language
+from ui import actions
+from ui.context import Studio
+from ui.i18n import t
+from ui.session import handler
+
+SCRIPT_STYLES = ["cinematic", "anime", "3d_cartoon", "documentary", "product_ad", "vlog", "watercolor", "cyberpunk"]
+
+
+def build_idea_tab(studio: Studio) -> None:
+    settings, workspace = studio.settings, studio.workspace
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3):
+            idea = gr.Textbox(label=t("idea.idea"), lines=3, elem_id="idea", placeholder=t("idea.placeholder"))
+            with gr.Row():
+                language = gr.Dropdown([lang.value for lang in Language], value="auto", label=t("idea.language"),
+                                       elem_id="idea_language")
+                seconds = gr.Slider(15, 90, value=30, step=1, label=t("idea.seconds"), elem_id="idea_seconds")
+            with gr.Row():
+                preset = gr.Dropdown([p.value for p in PresetName], value=PresetName.DOUYIN.value,
+                                     label=t("idea.preset"), elem_id="idea_preset")
+                style = gr.Dropdown(SCRIPT_STYLES, value="cinematic", label=t("idea.style"), elem_id="idea_style")
+            with gr.Accordion(t("idea.more"), open=False):
+                references = gr.File(label=t("idea.references"), file_count="multiple", file_types=["image"],
+                                     elem_id="references", height=120)
+                notes = gr.Textbox(label=t("idea.notes"), lines=2, elem_id="reference_notes")
+                script = gr.Textbox(label=t("idea.script"), lines=4, elem_id="own_script")
+            with gr.Row():
+                write = gr.Button(t("idea.write"), variant="primary", elem_id="write_storyboard")
+                make = gr.Button(t("idea.make"), variant="secondary", elem_id="make_it")
+                stop = gr.Button(t("common.stop"), variant="stop", elem_id="stop_make")
+            status = gr.Textbox(label=t("common.status"), interactive=False, lines=2, elem_id="idea_status")
+        with gr.Column(scale=2):
+            video = gr.Video(label=t("idea.draft"), interactive=False, height=420, elem_id="make_result")
+            files = gr.File(label=t("common.downloads"), file_count="multiple", interactive=False,
+                            elem_id="make_files")
+    with gr.Accordion(t("idea.own_media"), open=False):
+        media = gr.File(label=t("idea.media"), file_count="multiple", allow_reordering=True, elem_id="media",
+                        file_types=sorted(IMAGE_SUFFIXES | VIDEO_SUFFIXES), height=140)
+        captions = gr.Textbox(label=t("idea.captions"), lines=3, elem_id="captions", info=t("idea.captions_info"))
+        use_media = gr.Button(t("idea.use_media"), elem_id="use_media")
+
+    request_inputs = [idea, seconds, preset, style, language, notes, script]
+
+    @handler
+    def write_board(project, user, selected, idea, seconds, preset, style, language, notes, script, references,
+                    progress=gr.Progress()):  # noqa: B008 (Gradio's idiom)
+        from pipelines.script_writer import write_storyboard
+
+        progress(0, desc="Writing the storyboard")
+        request = actions.script_request(idea, seconds, preset, style, language, notes, script)
+        result = write_storyboard(request, settings)
+        current = studio.current(project)
+        from pipelines.make import MakeOptions, build_project
+
+        made = build_project(request, result, MakeOptions(caption_style=current.caption_style.preset),
+                             seed=request.seed if request.seed is not None else int(time.time()) % 2**31)
+        made = actions.with_references(made, references)
+        saved = studio.save(user, made)
+        note = f"{len(saved.shots)} shots by the {result.backend_used.value} writer in {result.elapsed_s:.1f} s"
+        return saved, saved.shots[0].id if saved.shots else None, note
+
+    @handler
+    def make_it(user, idea, seconds, preset, style, language, notes, script, references, request: gr.Request,
+                progress=gr.Progress()):  # noqa: B008
+        from pipelines.make import MakeOptions
+
+        started = time.monotonic()
+        with studio.jobs.running(request) as flag:
+            project, composed = actions.make_draft(
+                settings, workspace, studio.user_id(user),
+                actions.script_request(idea, seconds, preset, style, language, notes, script),
+                actions.video_options(), MakeOptions(), references=references, progress=progress,
+                cancel=flag.is_set)
+        return (project, project.shots[0].id if project.shots else None, str(composed.video),
+                actions.result_files(composed), actions.compose_status(composed, time.monotonic() - started))
+
+    @handler
+    def from_media(user, media, captions, preset):
+        from studio.assemble import QuickOptions, project_from_media
+
+        project = project_from_media(media or [], caption_lines(captions), QuickOptions(preset=PresetName(preset)),
+                                     settings)
+        saved = studio.save(user, project)
+        return saved, saved.shots[0].id, f"{len(saved.shots)} shots from your media"
+
+    state = [studio.project, studio.user, studio.selected]
+    studio.changed(write.click(write_board, state + request_inputs + [references],
+                               [studio.project, studio.selected, status], api_name=False, **studio.gpu))
+    studio.changed(make.click(make_it, [studio.user, *request_inputs, references],
+                              [studio.project, studio.selected, video, files, status], api_name=False, **studio.gpu))
+    stop.click(studio.jobs.cancel, api_name=False, queue=False)
+    studio.changed(use_media.click(from_media, [studio.user, media, captions, preset],
+                                   [studio.project, studio.selected, status], api_name=False))
+
+    def render(project, _selected, _root):
+        return [project.preset.value]
+
+    studio.view([preset], render)
+
+
+def caption_lines(text: str | None) -> list[str]:
+    """Line i is the caption of shot i; blank lines keep their place, trailing blank lines are dropped."""
+    lines = [line.strip() for line in (text or "").splitlines()]
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+__all__ = ["build_idea_tab", "caption_lines"]

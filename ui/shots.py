@@ -1,0 +1,134 @@
+"""The Shots tab: generate all shots or one, variations to pick from, extend and bridge, with statuses,
+thumbnails, step progress with the time left, and a stop button. All of it runs on the shared GPU queue."""
+
+from __future__ import annotations
+
+import time
+
+import gradio as gr
+
+from pipelines.shots import BACKENDS
+from studio.project import Project
+from studio.project_files import resolve_media
+from ui import actions
+from ui.context import Studio, shot_choices
+from ui.i18n import t
+from ui.session import handler
+
+
+def gallery_items(project: Project, root) -> list[tuple[str, str]]:
+    """Each shot that has a picture or clip, captioned with its number and status."""
+    items = []
+    for i, shot in enumerate(project.shots, start=1):
+        if shot.media:
+            path = resolve_media(shot.media, root)
+            if path.is_file():
+                items.append((str(path), f"{i} · {shot.status.value}"))
+    return items
+
+
+def status_rows(project: Project) -> list[list]:
+    return [[i, shot.status.value, shot.render.backend if shot.render else "", len(shot.candidates),
+             round(shot.duration_ms / 1000, 1)] for i, shot in enumerate(project.shots, start=1)]
+
+
+def build_shots_tab(studio: Studio) -> None:
+    settings = studio.settings
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=2):
+            with gr.Row():
+                backend = gr.Dropdown(list(BACKENDS), value="auto", label=t("shots.backend"), elem_id="video_backend")
+                model = gr.Textbox(label=t("shots.model"), elem_id="video_model", placeholder=settings.ltx_model)
+                steps = gr.Number(value=0, minimum=0, maximum=100, label=t("shots.steps"), elem_id="video_steps")
+            pick = gr.Dropdown([], label=t("board.pick"), elem_id="shots_pick", interactive=True)
+            with gr.Row():
+                render_all = gr.Button(t("shots.render_all"), variant="primary", elem_id="render_all")
+                render_one = gr.Button(t("shots.render_one"), elem_id="render_one")
+                stop = gr.Button(t("common.stop"), variant="stop", elem_id="stop_shots")
+            status = gr.Textbox(label=t("common.status"), interactive=False, lines=2, elem_id="shots_status")
+            table = gr.Dataframe(headers=["#", "status", "backend", "variations", "s"], interactive=False,
+                                 label=t("shots.table"), elem_id="shots_table")
+            with gr.Accordion(t("shots.more"), open=False):
+                with gr.Row():
+                    count = gr.Slider(2, 4, value=2, step=1, label=t("shots.count"), elem_id="variation_count")
+                    vary = gr.Button(t("shots.vary"), elem_id="vary")
+                variations = gr.Gallery(label=t("shots.variations"), columns=4, height=200, elem_id="variations")
+                choose = gr.Button(t("shots.choose"), elem_id="choose_variation")
+                with gr.Row():
+                    extend_s = gr.Number(value=1.0, minimum=0.3, maximum=20, label=t("shots.extend_s"),
+                                         elem_id="extend_seconds")
+                    extend = gr.Button(t("shots.extend"), elem_id="extend")
+                    bridge = gr.Button(t("shots.bridge"), elem_id="bridge")
+        with gr.Column(scale=3):
+            gallery = gr.Gallery(label=t("shots.gallery"), columns=4, height=520, elem_id="shot_gallery")
+    chosen = gr.State(None)  # index of the variation clicked in the gallery
+    options = [backend, model, steps]
+    state = [studio.project, studio.user, studio.selected]
+
+    def run(kind: str, project, user, selected, backend, model, steps, count, extend_s, request, progress):
+        from pipelines import shots as domain
+
+        project = studio.current(project)
+        root = studio.root(user, project)
+        video = actions.video_options(backend, model, steps)
+        report = actions.shots_progress(progress)
+        started = time.monotonic()
+        with studio.jobs.running(request) as flag:
+            common = {"progress": report, "cancel": flag.is_set}
+            if kind == "all":
+                result = domain.render_shots(project, root, video, settings, **common)
+            elif kind == "one":
+                result = domain.render_shot(project, root, selected or "", video, settings, **common)
+            elif kind == "vary":
+                result = domain.render_variations(project, root, selected or "", int(count), video, settings,
+                                                  **common)
+            elif kind == "extend":
+                result = domain.extend_shot(project, root, selected or "", seconds=float(extend_s or 1),
+                                            options=video, settings=settings, **common)
+            else:
+                result = domain.bridge_shots(project, root, selected or "", video, settings, **common)
+        saved = studio.save(user, result.project)
+        note = (f"{len(result.generated)} generated, {len(result.cached)} from the cache ({result.backend}"
+                f"{', draft' if result.draft else ''}) in {time.monotonic() - started:.1f} s")
+        return saved, selected, "\n".join([note, *result.notes])
+
+    def bind(kind: str):
+        @handler
+        def go(project, user, selected, backend, model, steps, count, extend_s, request: gr.Request,
+               progress=gr.Progress()):  # noqa: B008 (Gradio's idiom)
+            return run(kind, project, user, selected, backend, model, steps, count, extend_s, request, progress)
+
+        return go
+
+    inputs = state + options + [count, extend_s]
+    for button, kind in ((render_all, "all"), (render_one, "one"), (vary, "vary"), (extend, "extend"),
+                         (bridge, "bridge")):
+        studio.changed(button.click(bind(kind), inputs, [studio.project, studio.selected, status], api_name=False,
+                                    **studio.gpu))
+    stop.click(studio.jobs.cancel, api_name=False, queue=False)
+    studio.changed(pick.input(lambda s: s, [pick], [studio.selected], api_name=False, queue=False))
+
+    def select_variation(event: gr.SelectData):
+        return event.index
+
+    variations.select(select_variation, None, [chosen], api_name=False, queue=False)
+
+    @handler
+    def keep(project, user, selected, index):
+        from pipelines.shots import choose_variation
+
+        if index is None:
+            return studio.current(project), selected, "Click a variation first."
+        project = choose_variation(studio.current(project), selected or "", int(index))
+        return studio.save(user, project), selected, f"Variation {int(index) + 1} kept."
+
+    studio.changed(choose.click(keep, state + [chosen], [studio.project, studio.selected, status], api_name=False))
+
+    def render(project: Project, selected: str | None, root):
+        shot = next((s for s in project.shots if s.id == selected), None)
+        candidates = ([(str(resolve_media(c.media, root)), f"seed {c.seed}") for c in shot.candidates]
+                      if shot else [])
+        return [gr.update(choices=shot_choices(project), value=selected), status_rows(project),
+                gallery_items(project, root), candidates]
+
+    studio.view([pick, table, gallery, variations], render)

@@ -1,0 +1,209 @@
+"""The Storyboard tab: the shot list as a table, one shot at a time in an editor (prompt, caption, voice-over,
+length, camera move, transition, source), add / duplicate / delete / move, "enhance" a prompt, and the
+storyboard's title, description, hashtags and bible.
+
+The edits are small pure functions on the frozen Project (below, tested on their own); the handlers only
+read widgets into them and autosave the result.
+"""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from studio.errors import ProjectValidationError
+from studio.project import Bible, BibleEntry, CameraMove, Project, Shot, ShotSource, ShotStatus, Transition
+from ui.context import Studio, shot_choices
+from ui.i18n import t
+from ui.session import handler
+
+OWN_MEDIA = "own"  # the source choice meaning "show the shot's media as it is"
+SOURCES = [OWN_MEDIA, *(s.value for s in ShotSource)]
+
+
+# -- edits --------------------------------------------------------------------------------------------
+
+def _index(project: Project, shot_id: str | None) -> int:
+    for i, shot in enumerate(project.shots):
+        if shot.id == shot_id:
+            return i
+    raise ProjectValidationError("choose a shot first")
+
+
+def update_shot(project: Project, shot_id: str, **fields) -> Project:
+    """The shot with new field values, validated like any project field; a changed look un-renders it."""
+    i = _index(project, shot_id)
+    old = project.shots[i]
+    try:
+        new = Shot.model_validate({**old.model_dump(), **fields})
+    except Exception as err:  # pydantic's ValidationError, named the way the project files name fields
+        from pydantic import ValidationError
+
+        from studio.project_files import describe_validation_error
+
+        if isinstance(err, ValidationError):
+            raise ProjectValidationError(f"shot {i + 1} {describe_validation_error(err)}") from None
+        raise
+    looks = ("visual_prompt", "duration_ms", "source", "source_media", "camera_move")
+    if any(getattr(new, f) != getattr(old, f) for f in looks) and old.source is not None:
+        new = new.model_copy(update={"status": ShotStatus.PLANNED})
+    shots = list(project.shots)
+    shots[i] = new
+    return project.with_shots(shots)
+
+
+def add_shot(project: Project, after_id: str | None) -> tuple[Project, str]:
+    shot = Shot(visual_prompt="", caption="", source=ShotSource.TEXT)
+    at = _index(project, after_id) + 1 if after_id in {s.id for s in project.shots} else len(project.shots)
+    return project.with_shots([*project.shots[:at], shot, *project.shots[at:]]), shot.id
+
+
+def duplicate_shot(project: Project, shot_id: str) -> tuple[Project, str]:
+    i = _index(project, shot_id)
+    copy = Shot.model_validate({**project.shots[i].model_dump(), "id": Shot().id, "candidates": ()})
+    return project.with_shots([*project.shots[:i + 1], copy, *project.shots[i + 1:]]), copy.id
+
+
+def delete_shot(project: Project, shot_id: str) -> tuple[Project, str | None]:
+    i = _index(project, shot_id)
+    shots = [*project.shots[:i], *project.shots[i + 1:]]
+    return project.with_shots(shots), (shots[min(i, len(shots) - 1)].id if shots else None)
+
+
+def move_shot(project: Project, shot_id: str, offset: int) -> Project:
+    i = _index(project, shot_id)
+    j = max(0, min(len(project.shots) - 1, i + offset))
+    shots = list(project.shots)
+    shots[i], shots[j] = shots[j], shots[i]
+    return project.with_shots(shots)
+
+
+def parse_bible(look: str, characters: str) -> Bible:
+    """'Name: description' per line into bible entries; a line without a colon is a name alone."""
+    entries = []
+    for line in (characters or "").splitlines():
+        name, _, description = line.partition(":")
+        if name.strip():
+            entries.append(BibleEntry(name=name.strip()[:80], description=description.strip()))
+    return Bible(characters=tuple(entries), look=(look or "").strip())
+
+
+def source_label(shot: Shot) -> str:
+    """What the shot is made from: its explicit source, else the user's media, else its prompt (text)."""
+    if shot.source is not None:
+        return shot.source.value
+    return OWN_MEDIA if shot.media and shot.render is None else ShotSource.TEXT.value
+
+
+def overview(project: Project) -> list[list]:
+    return [[i, shot.caption, round(shot.duration_ms / 1000, 1), shot.camera_move.value, source_label(shot),
+             shot.status.value]
+            for i, shot in enumerate(project.shots, start=1)]
+
+
+# -- the tab ------------------------------------------------------------------------------------------
+
+def build_storyboard_tab(studio: Studio) -> None:
+    settings = studio.settings
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3):
+            table = gr.Dataframe(headers=["#", "caption", "s", "camera", "source", "status"], interactive=False,
+                                 label=t("board.shots"), elem_id="board_table", wrap=True)
+            pick = gr.Dropdown([], label=t("board.pick"), elem_id="shot_pick", interactive=True)
+            with gr.Row():
+                add = gr.Button(t("board.add"), size="sm", elem_id="add_shot")
+                duplicate = gr.Button(t("board.duplicate"), size="sm", elem_id="duplicate_shot")
+                delete = gr.Button(t("board.delete"), size="sm", variant="stop", elem_id="delete_shot")
+                up = gr.Button("↑", size="sm", elem_id="shot_up")
+                down = gr.Button("↓", size="sm", elem_id="shot_down")
+        with gr.Column(scale=3):
+            prompt = gr.Textbox(label=t("board.prompt"), lines=3, elem_id="shot_prompt")
+            caption = gr.Textbox(label=t("board.caption"), lines=2, elem_id="shot_caption")
+            voice = gr.Textbox(label=t("board.voiceover"), lines=2, elem_id="shot_voiceover")
+            with gr.Row():
+                seconds = gr.Number(label=t("board.seconds"), minimum=0.3, maximum=120, step=0.5,
+                                    elem_id="shot_seconds")
+                camera = gr.Dropdown([c.value for c in CameraMove], label=t("board.camera"), elem_id="shot_camera")
+                transition = gr.Dropdown([c.value for c in Transition], label=t("board.transition"),
+                                         elem_id="shot_transition")
+            with gr.Row():
+                source = gr.Dropdown(SOURCES, label=t("board.source"), elem_id="shot_source")
+                source_file = gr.File(label=t("board.source_file"), file_types=["image", "video"],
+                                      elem_id="shot_source_file", height=90)
+            with gr.Row():
+                save = gr.Button(t("board.save"), variant="primary", elem_id="save_shot")
+                enhance = gr.Button(t("board.enhance"), elem_id="enhance_prompt")
+    with gr.Accordion(t("board.details"), open=False):
+        with gr.Row():
+            title = gr.Textbox(label=t("board.title"), elem_id="board_title")
+            hashtags = gr.Textbox(label=t("board.hashtags"), elem_id="board_hashtags")
+        description = gr.Textbox(label=t("board.description"), lines=2, elem_id="board_description")
+        look = gr.Textbox(label=t("board.look"), lines=2, elem_id="bible_look")
+        characters = gr.Textbox(label=t("board.characters"), lines=3, elem_id="bible_characters",
+                                info=t("board.characters_info"))
+        save_details = gr.Button(t("board.save_details"), elem_id="save_details")
+    editor = [prompt, caption, voice, seconds, camera, transition, source]
+    state = [studio.project, studio.user, studio.selected]
+
+    @handler
+    def save_shot(project, user, selected, prompt, caption, voice, seconds, camera, transition, source, file):
+        project = studio.current(project)
+        fields = {"visual_prompt": prompt or "", "caption": caption or "", "voiceover": voice or "",
+                  "duration_ms": int(round(float(seconds or 0) * 1000)), "camera_move": camera,
+                  "transition": transition, "source": None if source in (None, OWN_MEDIA) else source}
+        if file:
+            fields["source_media" if fields["source"] else "media"] = file
+        return studio.save(user, update_shot(project, selected, **fields)), selected
+
+    @handler
+    def edit(kind: str, project, user, selected):
+        project = studio.current(project)
+        if kind == "add":
+            project, selected = add_shot(project, selected)
+        elif kind == "duplicate":
+            project, selected = duplicate_shot(project, selected)
+        elif kind == "delete":
+            project, selected = delete_shot(project, selected)
+        else:
+            project = move_shot(project, selected, -1 if kind == "up" else 1)
+        return studio.save(user, project), selected
+
+    @handler
+    def enhance_prompt(project, selected, prompt):
+        from pipelines.script_writer import enhance_prompt as enhance
+
+        project = studio.current(project)
+        return enhance(prompt or "", settings, project.storyboard.bible).visual_prompt
+
+    @handler
+    def save_board(project, user, selected, title, hashtags, description, look, characters):
+        project = studio.current(project)
+        board = project.storyboard.model_copy(update={"bible": parse_bible(look, characters)})
+        tags = tuple(tag.lstrip("#") for tag in (hashtags or "").replace(",", " ").split() if tag.lstrip("#"))
+        data = {**board.model_dump(), "title": title or "", "description": description or "", "hashtags": tags}
+        from studio.project_files import validate_project
+
+        checked = validate_project({**project.model_dump(), "storyboard": data})
+        return studio.save(user, checked), selected
+
+    studio.changed(save.click(save_shot, state + editor + [source_file], [studio.project, studio.selected],
+                              api_name=False))
+    for button, kind in ((add, "add"), (duplicate, "duplicate"), (delete, "delete"), (up, "up"), (down, "down")):
+        studio.changed(button.click(lambda p, u, s, k=kind: edit(k, p, u, s), state, [studio.project, studio.selected],
+                                    api_name=False))
+    enhance.click(enhance_prompt, [studio.project, studio.selected, prompt], [prompt], api_name=False, **studio.gpu)
+    studio.changed(save_details.click(save_board, state + [title, hashtags, description, look, characters],
+                                      [studio.project, studio.selected], api_name=False))
+    studio.changed(pick.input(lambda s: s, [pick], [studio.selected], api_name=False, queue=False))
+
+    def render(project: Project, selected: str | None, _root):
+        shot = next((s for s in project.shots if s.id == selected), None)
+        fields = ([shot.visual_prompt, shot.caption, shot.voiceover, shot.duration_ms / 1000, shot.camera_move.value,
+                   shot.transition.value, source_label(shot)]
+                  if shot else ["", "", "", None, None, None, None])
+        board = project.storyboard
+        characters = "\n".join(f"{c.name}: {c.description}" for c in board.bible.characters)
+        return [overview(project), gr.update(choices=shot_choices(project), value=selected), *fields, None,
+                board.title, " ".join(f"#{h}" for h in board.hashtags), board.description, board.bible.look,
+                characters]
+
+    studio.view([table, pick, *editor, source_file, title, hashtags, description, look, characters], render)
