@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from studio.presets import PresetName
@@ -29,3 +30,33 @@ def test_settings_come_only_from_the_mapping_given(monkeypatch):
 
     monkeypatch.setenv("XDG_DATA_HOME", "/from/the/real/environment")
     assert Settings.from_env({"XDG_DATA_HOME": "/given"}).data_dir.as_posix() == "/given/shortstudio"
+
+
+def _front_matter() -> dict:
+    import yaml  # PyYAML: a dependency of accelerate, transformers and huggingface_hub
+
+    head, sep, _ = README.removeprefix("---\n").partition("\n---\n")
+    assert README.startswith("---\n") and sep, "README.md must open with a --- YAML front matter block"
+    return yaml.safe_load(head)
+
+
+def test_the_space_front_matter_matches_the_code():
+    """A Gradio Space reads the README's front matter: it must parse and name what this repository pins."""
+    root = Path(__file__).resolve().parent.parent
+    meta = _front_matter()
+    pinned = re.search(r"^gradio(\[[\w,]+\])?==(\S+)", (root / "requirements.txt").read_text(), re.M).group(2)
+    assert meta["sdk"] == "gradio" and str(meta["sdk_version"]) == pinned
+    assert (root / meta["app_file"]).is_file() and meta["python_version"] == "3.11"
+    assert {"title", "emoji", "colorFrom", "colorTo", "short_description", "tags"} <= meta.keys()
+    assert len(meta["short_description"]) <= 60  # the Hub cuts longer ones
+    defaults = {spec.env: spec.default for spec in SETTINGS}
+    assert meta["models"] == [defaults[name] for name in ("STUDIO_SCRIPT_MODEL", "STUDIO_LTX_MODEL",
+                                                          "STUDIO_WAN_MODEL", "STUDIO_WAN_BRIDGE_MODEL")]
+    packages = (root / "packages.txt").read_text().split()
+    assert {"ffmpeg", "fonts-noto-cjk", "fonts-noto-color-emoji"} <= set(packages)
+    # a Space installs torch and xgrammar from pre-requirements.txt: the same pins as scripts/setup.sh uses
+    pre = (root / "pre-requirements.txt").read_text()
+    assert "torch==2.13.0" in pre and "pip_install torch==2.13.0" in (root / "scripts" / "setup.sh").read_text()
+    xgrammar = next(line for line in (root / "requirements-nodeps.txt").read_text().splitlines()
+                    if line.startswith("xgrammar=="))
+    assert xgrammar in pre.splitlines()
