@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.errors import GenerationError, OutOfMemory
+from studio.safety_inputs import check_model_ref
 from studio.settings import Settings
 
 logger = logging.getLogger("pipelines.video")
@@ -66,6 +67,7 @@ def device_policy(settings: Settings) -> DevicePolicy:
 
 def local_model_dir(model_ref: str) -> Path | None:
     """The folder holding ``model_ref``: itself when it is a folder, else its snapshot in the HF cache."""
+    check_model_ref(model_ref, what="video model")  # no URLs, files or folders that are not models
     path = Path(model_ref).expanduser()
     if path.is_dir():
         return path
@@ -100,6 +102,7 @@ def check_device_allows(model_ref: str, policy: DevicePolicy, settings: Settings
 
 def model_fingerprint(model_ref: str) -> str:
     """What identifies a model's weights for the shot cache: the hub id, or a folder's index and files."""
+    check_model_ref(model_ref, what="video model")  # before walking a folder someone named
     path = Path(model_ref).expanduser()
     if not path.is_dir():
         return f"hub:{model_ref}"
@@ -122,6 +125,7 @@ def load_video_pipeline(model_ref: str, class_name: str | None, policy: DevicePo
     """``from_pretrained`` for a hub id and a ``save_pretrained`` folder alike, then the memory switches."""
     import diffusers
 
+    check_model_ref(model_ref, what="video model")
     cls = getattr(diffusers, class_name) if class_name else diffusers.DiffusionPipeline
     ref = str(Path(model_ref).expanduser()) if Path(model_ref).expanduser().is_dir() else model_ref
     try:

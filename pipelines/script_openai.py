@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import time
 from typing import Any
-from urllib.parse import urlsplit
 
 from pipelines.script_prompts import draft_json_schema, prompt_json_schema
 from pipelines.script_writer import (
@@ -40,12 +39,10 @@ from studio.settings import Settings
 _FORMATS = ("json_schema", "json_object", "none")
 
 
-def _endpoint(base_url: str) -> str:
-    parts = urlsplit(base_url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ScriptInputError(f"LLM URL {base_url!r} is not an http(s) URL; e.g. http://127.0.0.1:11434/v1")
-    if parts.username or parts.password:
-        raise ScriptInputError("put the LLM API key in STUDIO_LLM_API_KEY, not in the URL")
+def _endpoint(base_url: str, allow_private: str = "loopback") -> str:
+    from studio.safety_inputs import check_llm_url
+
+    check_llm_url(base_url, allow_private=allow_private)  # http(s) only, no credentials, no private addresses
     url = base_url.strip().rstrip("/")
     return url if url.endswith("/chat/completions") else url + "/chat/completions"
 
@@ -67,10 +64,10 @@ class OpenAIScriptWriter:
     name = ScriptBackendName.OPENAI
 
     def __init__(self, base_url: str, model: str, *, api_key: str | None = None, timeout_s: float = 60,
-                 max_reply_bytes: int = 1 << 20, temperature: float = 0.7):
+                 max_reply_bytes: int = 1 << 20, temperature: float = 0.7, allow_private: str = "loopback"):
         if not model or not model.strip():
             raise ScriptInputError("no LLM model named; set STUDIO_LLM_MODEL or pass --llm-model")
-        self.url = _endpoint(base_url)
+        self.url = _endpoint(base_url, allow_private)
         self.model = model.strip()
         self._api_key = api_key
         self.timeout_s = timeout_s
@@ -84,7 +81,7 @@ class OpenAIScriptWriter:
         if not settings.llm_url:
             raise ScriptBackendError("no LLM endpoint is configured; set STUDIO_LLM_URL or pass --llm-url")
         return cls(settings.llm_url, settings.llm_model or "", api_key=settings.llm_api_key,
-                   timeout_s=settings.llm_timeout_s)
+                   timeout_s=settings.llm_timeout_s, allow_private=settings.llm_allow_private)
 
     def __call__(self, request: ScriptRequest, plan: ShotPlan, *, progress: Progress | None = None,
                  cancel: Cancel | None = None) -> DraftReply:

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from studio.errors import ProjectValidationError
+from studio.errors import LimitError, ProjectValidationError
+from studio.limits import check_project_limits
 from studio.media import MediaKind, probe_shot_media
 from studio.presets import PresetName
 from studio.project import (
@@ -51,6 +52,9 @@ def project_from_media(media: Sequence[str | Path], captions: Sequence[str], opt
     """One shot per file, the i-th caption on the i-th shot. Errors name the shot and the file."""
     if not media:
         raise ProjectValidationError("add at least one image or clip")
+    if len(media) > settings.max_shots:  # before probing each of them
+        raise LimitError(f"{len(media)} files make {len(media)} shots; this studio takes at most "
+                         f"{settings.max_shots} (STUDIO_MAX_SHOTS)")
     if len(captions) > len(media):
         raise ProjectValidationError(f"{len(captions)} captions for {len(media)} shots; give at most one per shot")
     if options.shot_seconds is not None and not MIN_SHOT_MS <= options.shot_seconds * 1000 <= MAX_SHOT_MS:
@@ -91,4 +95,4 @@ def project_from_media(media: Sequence[str | Path], captions: Sequence[str], opt
         raise ProjectValidationError("beat sync needs music: add --music FILE or a bundled track")
     if options.voiceover is not None:
         data["voiceover"] = {"path": str(Path(options.voiceover).expanduser().resolve())}
-    return validate_project(data)
+    return check_project_limits(validate_project(data), settings)

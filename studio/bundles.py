@@ -15,6 +15,7 @@ import shutil
 import stat
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
@@ -106,7 +107,11 @@ def import_bundle(bundle: str | os.PathLike[str], target: str | os.PathLike[str]
         raise ProjectError(f"cannot open the bundle into {target}: that folder already exists")
     if not zipfile.is_zipfile(bundle):
         raise ProjectError(f"bundle {name} is not a zip file")
-    with zipfile.ZipFile(bundle) as archive:
+    try:
+        archive = zipfile.ZipFile(bundle)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as err:
+        raise ProjectError(f"bundle {name} is damaged: {' '.join(str(err).split())[:160]}") from None
+    with archive:
         infos = archive.infolist()
         if len(infos) > max_entries:
             raise ProjectError(f"bundle {name} has {len(infos)} entries; a bundle holds at most {max_entries}")
@@ -138,9 +143,15 @@ def import_bundle(bundle: str | os.PathLike[str], target: str | os.PathLike[str]
                 if not resolve_media(rel, staging).is_file():
                     raise ProjectError(f"bundle {name} names media {rel!r} but does not hold it")
             os.replace(staging, target)
-        except zipfile.BadZipFile as err:
+        except (zipfile.BadZipFile, zlib.error, EOFError) as err:
             shutil.rmtree(staging, ignore_errors=True)
-            raise ProjectError(f"bundle {name} is damaged: {err}") from None
+            raise ProjectError(f"bundle {name} is damaged: {' '.join(str(err).split())[:160]}") from None
+        except (RuntimeError, NotImplementedError) as err:  # encrypted entries, unknown compression methods
+            shutil.rmtree(staging, ignore_errors=True)
+            raise ProjectError(f"bundle {name} cannot be unpacked: {' '.join(str(err).split())[:160]}") from None
+        except OSError as err:  # a name too long for this file system, a full disk
+            shutil.rmtree(staging, ignore_errors=True)
+            raise ProjectError(f"bundle {name} cannot be unpacked here: {err.strerror or err}") from None
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise

@@ -30,6 +30,15 @@ class UnsafePathError(ProjectError):
     """A path in the project is absolute or escapes the project folder."""
 
 
+class UnsafeReferenceError(StudioError):
+    """A model id, folder or URL names something the studio will not load or contact (a file, a URL, a folder
+    a visitor may not choose); the message quotes it and says why."""
+
+
+class LimitError(StudioError):
+    """A project or a user goes past a configured limit (shots, length, jobs); the message names the setting."""
+
+
 class MediaError(StudioError):
     """A media file (image, clip, audio) is missing, corrupt, unsupported or too large."""
 
@@ -100,6 +109,19 @@ class ScriptCancelled(ScriptError):
     """The caller cancelled script writing; nothing was returned."""
 
     exit_code = 130
+
+
+class SafetyRefusal(StudioError):
+    """A prompt safety rule refused a text; the message names the rule and its category, never the text."""
+
+    def __init__(self, message: str, *, rule_id: str = "", category: str = ""):
+        super().__init__(message)
+        self.rule_id = rule_id
+        self.category = category
+
+
+class SigningError(StudioError):
+    """Content credentials (C2PA) cannot be signed with the configured certificate and key; names the setting."""
 
 
 class EnvironmentProblem(StudioError):

@@ -33,6 +33,15 @@ AUDIO_SUFFIXES = {".mp3", ".wav", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".fla
 # ffprobe's format_name for containers we accept; anything else (hls, concat, image2, tty...) is refused.
 _VIDEO_FORMATS = {"mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", "avi"}
 _AUDIO_FORMATS = {"mp3", "wav", "mov,mp4,m4a,3gp,3g2,mj2", "aac", "ogg", "flac", "matroska,webm"}
+# The only demuxers ffprobe may even open: a playlist or concat list never gets parsed (it could name other files).
+_DEMUXERS = "mov,matroska,avi,mp3,wav,aac,ogg,flac"
+# Decoders we let loose on uploads: the codecs phones, cameras and editors write, nothing exotic.
+_VIDEO_CODECS = {"h264", "hevc", "vp8", "vp9", "av1", "mpeg4", "prores", "mjpeg"}
+_AUDIO_CODECS = {"aac", "mp3", "opus", "vorbis", "flac", "alac", "ac3", "eac3", "pcm_s16le", "pcm_s24le",
+                 "pcm_s32le", "pcm_f32le", "pcm_f64le", "pcm_u8", "pcm_s16be", "pcm_s24be"}
+MAX_FPS = 240  # above this a "clip" is a frame-count bomb, not footage
+# Pillow opens only these formats (no EPS, which runs Ghostscript, no PSD, ICO, SVG-ish plugins).
+_IMAGE_FORMATS = ("PNG", "JPEG", "WEBP", "BMP", "GIF", "TIFF")  # JPEG covers MPO (phone photos)
 
 
 class MediaKind(StrEnum):
@@ -81,10 +90,11 @@ def probe_image(path: Path, settings: Settings) -> MediaInfo:
     from PIL import Image, UnidentifiedImageError
 
     _check_file(path, settings)
+    Image.init()  # registers every plugin, so the formats allow-list below can name them
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
+            with Image.open(path, formats=_IMAGE_FORMATS) as image:
                 width, height = image.size
                 orientation = image.getexif().get(0x0112, 1)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
@@ -95,8 +105,8 @@ def probe_image(path: Path, settings: Settings) -> MediaInfo:
         ) from None
     except UnidentifiedImageError:
         raise CorruptMediaError(f"{path.name} is not a readable image") from None
-    except OSError as err:
-        raise CorruptMediaError(f"{path.name} cannot be read as an image ({err})") from None
+    except (OSError, ValueError, SyntaxError) as err:  # Pillow raises ValueError for oversized text chunks
+        raise CorruptMediaError(f"{path.name} cannot be read as an image ({_one_line(err)})") from None
     if width * height > settings.max_image_pixels:
         raise MediaTooLargeError(
             f"{path.name} is {width}x{height} ({width * height / 1e6:.0f} megapixels); "
@@ -113,19 +123,24 @@ def load_image(path: Path, settings: Settings):
 
     probe_image(path, settings)
     try:
-        with Image.open(path) as image:
+        with Image.open(path, formats=_IMAGE_FORMATS) as image:
             image = ImageOps.exif_transpose(image)
             if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
                 background = Image.new("RGB", image.size, (0, 0, 0))
                 background.paste(image.convert("RGBA"), mask=image.convert("RGBA").getchannel("A"))
                 return background
             return image.convert("RGB")
-    except OSError as err:
-        raise CorruptMediaError(f"{path.name} is truncated or corrupt ({err})") from None
+    except (OSError, ValueError, SyntaxError) as err:
+        raise CorruptMediaError(f"{path.name} is truncated or corrupt ({_one_line(err)})") from None
+
+
+def _one_line(err: BaseException) -> str:
+    return " ".join(str(err).split())[:200] or type(err).__name__
 
 
 def ffprobe(path: Path, settings: Settings) -> dict:
-    cmd = [settings.ffprobe, "-v", "error", "-print_format", "json", "-show_format", "-show_streams", str(path)]
+    cmd = [settings.ffprobe, "-v", "error", "-format_whitelist", _DEMUXERS, "-print_format", "json",
+           "-show_format", "-show_streams", "file:" + str(path)]
     try:
         result = subprocess.run(cmd, capture_output=True, timeout=settings.probe_timeout_s, check=False)
     except FileNotFoundError:
@@ -135,9 +150,14 @@ def ffprobe(path: Path, settings: Settings) -> dict:
     except subprocess.TimeoutExpired:
         raise CorruptMediaError(f"{path.name}: inspecting it took longer than {settings.probe_timeout_s} s") from None
     if result.returncode != 0:
-        reason = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        detail = reason[-1].replace(str(path), path.name) if reason else "unknown error"
-        raise CorruptMediaError(f"{path.name} is not a readable media file ({detail})")
+        stderr = result.stderr.decode("utf-8", "replace")
+        if "not on whitelist" in stderr:
+            raise UnsupportedMediaError(f"{path.name} is not an accepted media container (playlists, concat lists "
+                                        "and other indirect formats are refused)")
+        reason = stderr.strip().splitlines()
+        detail = reason[-1].replace("file:" + str(path), path.name).replace(str(path), path.name) if reason \
+            else "unknown error"
+        raise CorruptMediaError(f"{path.name} is not a readable media file ({_one_line(detail)})")
     try:
         return json.loads(result.stdout)
     except json.JSONDecodeError:
@@ -167,8 +187,12 @@ def probe_av(path: Path, settings: Settings, kind: MediaKind) -> MediaInfo:
     audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
     try:
         duration_ms = int(float(fmt.get("duration") or (video or audio or {}).get("duration") or 0) * 1000)
-    except ValueError:
+    except (ValueError, OverflowError):
         duration_ms = 0
+    _check_codecs(path, kind, video, [s for s in streams if s.get("codec_type") == "audio"])
+    if kind is MediaKind.VIDEO and duration_ms > settings.max_clip_s * 1000:  # music is only read in part
+        raise MediaTooLargeError(f"{path.name} is {duration_ms / 1000:.0f} s long; the limit is "
+                                 f"{settings.max_clip_s} s (STUDIO_MAX_CLIP_S)")
     if kind is MediaKind.VIDEO:
         if video is None:
             raise CorruptMediaError(f"{path.name} has no video stream")
@@ -185,6 +209,8 @@ def probe_av(path: Path, settings: Settings, kind: MediaKind) -> MediaInfo:
         if rotation in (90, 270):
             width, height = height, width
         fps = _rate(video.get("avg_frame_rate")) or _rate(video.get("r_frame_rate"))
+        if fps > MAX_FPS:
+            raise UnsupportedMediaError(f"{path.name} plays at {fps:.0f} frames per second; the limit is {MAX_FPS}")
         if duration_ms <= 0:
             raise CorruptMediaError(f"{path.name} has no playable duration")
         return MediaInfo(path, kind, width, height, duration_ms, fps, audio is not None, rotation)
@@ -193,6 +219,17 @@ def probe_av(path: Path, settings: Settings, kind: MediaKind) -> MediaInfo:
     if duration_ms <= 0:
         raise CorruptMediaError(f"{path.name} has no playable audio (zero length)")
     return MediaInfo(path, MediaKind.AUDIO, duration_ms=duration_ms, has_audio=True)
+
+
+def _check_codecs(path: Path, kind: MediaKind, video: dict | None, audio: list[dict]) -> None:
+    """Refuse streams whose decoder is not on the allow-list (the ones we would decode)."""
+    if kind is MediaKind.VIDEO and video is not None and video.get("codec_name") not in _VIDEO_CODECS:
+        raise UnsupportedMediaError(f"{path.name}: video codec {video.get('codec_name')!r} is not accepted; use "
+                                    f"one of {sorted(_VIDEO_CODECS)} (H.264 MP4 plays everywhere)")
+    for stream in audio:
+        if stream.get("codec_name") not in _AUDIO_CODECS:
+            raise UnsupportedMediaError(f"{path.name}: audio codec {stream.get('codec_name')!r} is not accepted; "
+                                        "use AAC, MP3, Opus, Vorbis, FLAC or PCM WAV")
 
 
 def probe(path: Path, settings: Settings, *, expect: MediaKind | None = None) -> MediaInfo:

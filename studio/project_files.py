@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from studio.errors import MissingMediaError, ProjectError, ProjectValidationError, SchemaVersionError, UnsafePathError
 from studio.project import SCHEMA_VERSION, Project
+from studio.settings import Settings
 
 MAX_PROJECT_BYTES = 5 * 1024 * 1024
 
@@ -109,8 +110,39 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def load_project(path: str | os.PathLike[str]) -> tuple[Project, Path]:
-    """Read, migrate and validate a project file. Returns the project and its folder (media root)."""
+def parse_project_json(raw: bytes | str, what: str) -> dict[str, Any]:
+    """The JSON object in ``raw`` (a file's bytes or an API's text), or a ProjectError naming ``what``.
+
+    Hostile JSON fails here with one sentence: not UTF-8, lone surrogates, nesting deep enough to exhaust the
+    parser's recursion, integers with thousands of digits, anything that is not an object.
+    """
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ProjectError(f"{what} is not UTF-8 text") from None
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as err:
+        raise ProjectError(f"{what} is not valid JSON (line {err.lineno}: {err.msg})") from None
+    except RecursionError:
+        raise ProjectError(f"{what} is nested too deeply to be a project") from None
+    except ValueError as err:  # e.g. an integer longer than Python converts (4300 digits)
+        raise ProjectError(f"{what} holds a value that cannot be read ({str(err).split(';')[0]})") from None
+    if not isinstance(data, dict):
+        raise ProjectError(f"{what} must hold a JSON object, not {type(data).__name__}")
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ProjectError(f"{what} holds text that is not valid Unicode (a lone surrogate escape)") from None
+    return data
+
+
+def load_project(path: str | os.PathLike[str], *, settings: Settings | None = None) -> tuple[Project, Path]:
+    """Read, migrate and validate a project file. Returns the project and its folder (media root).
+
+    With ``settings`` the operator's limits (shots per project, total seconds) apply too.
+    """
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -123,15 +155,16 @@ def load_project(path: str | os.PathLike[str]) -> tuple[Project, Path]:
     if size > MAX_PROJECT_BYTES:
         raise ProjectError(f"project file {path} is {size} bytes; project files are at most {MAX_PROJECT_BYTES}")
     try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ProjectError(f"project file {path} is not UTF-8 text") from None
-    except json.JSONDecodeError as err:
-        raise ProjectError(f"project file {path} is not valid JSON (line {err.lineno}: {err.msg})") from None
-    if not isinstance(data, dict):
-        raise ProjectError(f"project file {path} must hold a JSON object, not {type(data).__name__}")
+        raw = path.read_bytes()
+    except OSError as err:
+        raise ProjectError(f"cannot read project file {path}: {err.strerror}") from None
+    data = parse_project_json(raw, f"project file {path}")
     root = path.resolve().parent
     project = validate_project(migrate(data), project_root=root)
+    if settings is not None:
+        from studio.limits import check_project_limits
+
+        check_project_limits(project, settings)
     return project, root
 
 

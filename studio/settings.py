@@ -106,6 +106,30 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 "Hours the UI keeps exports and uploads before cleaning them up (projects are kept)."),
     SettingSpec("STUDIO_MAX_BUNDLE_MB", "max_bundle_mb", 4096, _positive_int,
                 "Largest project bundle (zip) the UI opens, in megabytes once unpacked."),
+    SettingSpec("STUDIO_SAFETY", "safety", "on", _choice("on", "off"),
+                "Prompt safety filter on ideas, storyboards and prompts before any generation: on (default) or off. "
+                "Turning it off removes the only check against sexual content with minors and real-person fakes."),
+    SettingSpec("STUDIO_SAFETY_RULES", "safety_rules", None, _path,
+                "A JSON file of extra safety terms, patterns and rules, merged over assets/safety/rules.json."),
+    SettingSpec("STUDIO_C2PA_CERT", "c2pa_cert", None, _path,
+                "PEM certificate chain (signing certificate first) for C2PA content credentials on every export."),
+    SettingSpec("STUDIO_C2PA_KEY", "c2pa_key", None, _path,
+                "PEM private key of STUDIO_C2PA_CERT; with both set, every export carries a signed C2PA manifest."),
+    SettingSpec("STUDIO_C2PA_TSA_URL", "c2pa_tsa_url", None, str,
+                "RFC 3161 time-stamp authority URL for C2PA signatures (default: none, no network call)."),
+    SettingSpec("STUDIO_MAX_CLIP_S", "max_clip_s", 900, _positive_int,
+                "Longest video clip accepted for a shot, in seconds."),
+    SettingSpec("STUDIO_MAX_TOTAL_S", "max_total_s", 600, _positive_int,
+                "Longest project (the sum of its shots), in seconds, whatever the platform preset allows."),
+    SettingSpec("STUDIO_MAX_SHOTS", "max_shots", 100, _positive_int, "Most shots one project may have."),
+    SettingSpec("STUDIO_MAX_JOBS_PER_USER", "max_jobs_per_user", 2, _positive_int,
+                "Jobs (renders, generations, exports) one browser or API session may run at once in the UI."),
+    SettingSpec("STUDIO_LLM_ALLOW_PRIVATE", "llm_allow_private", "loopback", _choice("loopback", "on", "off"),
+                "Which private addresses the LLM URL may point at: loopback (this machine only, e.g. Ollama), "
+                "on (also the LAN and link-local), off (public addresses only)."),
+    SettingSpec("STUDIO_VISITOR_MODELS", "visitor_models", "off", _choice("off", "hub"),
+                "Whether UI and API visitors may name a video model: off (the configured models only) or hub "
+                "(any hub id; never a folder on the server)."),
 )
 
 
@@ -140,6 +164,17 @@ class Settings:
     compose_concurrency: int = 1
     render_max_age_h: int = 24
     max_bundle_mb: int = 4096
+    safety: str = "on"
+    safety_rules: Path | None = None
+    c2pa_cert: Path | None = None
+    c2pa_key: Path | None = None
+    c2pa_tsa_url: str | None = None
+    max_clip_s: int = 900
+    max_total_s: int = 600
+    max_shots: int = 100
+    max_jobs_per_user: int = 2
+    llm_allow_private: str = "loopback"
+    visitor_models: str = "off"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
