@@ -1,7 +1,8 @@
 """Generated frames to files and back: atomic MP4/PNG writes, clip frames for conditioning.
 
-Every file is written under a temporary name in its final folder and moved into place with
-``os.replace``, so a crash or a cancel never leaves half a clip at a path the project points to.
+Every file is written under a temporary name in its final folder, flushed to disk and moved into place
+with ``os.replace``, so a crash or a cancel never leaves half a clip at a path the project points to. The
+temporary name carries its owner process (``studio.scratch``), so what a killed process left is swept later.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from typing import Any
 
 from studio.errors import EnvironmentProblem, RenderError
 from studio.project_files import UMASK
+from studio.scratch import fsync_dir, fsync_file, owner_tag
 from studio.settings import Settings
 
 
 def _temp_beside(path: Path, suffix: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=f".partial{suffix}")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.{owner_tag()}.", suffix=f".partial{suffix}")
     try:
         os.fchmod(fd, 0o666 & ~UMASK)  # mkstemp makes 0600; a shot is an ordinary file, like its project
     finally:
@@ -27,11 +29,18 @@ def _temp_beside(path: Path, suffix: str) -> Path:
     return Path(tmp)
 
 
+def _publish(tmp: Path, path: Path) -> None:
+    """The finished bytes on disk first, then the rename: after a crash the final path is whole or absent."""
+    fsync_file(tmp)
+    os.replace(tmp, path)
+    fsync_dir(path.parent)
+
+
 def write_png(image: Any, path: Path) -> Path:
     tmp = _temp_beside(path, ".png")
     try:
         image.save(tmp, "PNG")
-        os.replace(tmp, path)
+        _publish(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -62,7 +71,7 @@ def write_clip(frames: list[Any], fps: float, path: Path, settings: Settings) ->
         if proc.returncode != 0:
             reason = err.decode("utf-8", "replace").strip().splitlines()
             raise RenderError(f"writing the generated clip failed: {reason[-1] if reason else proc.returncode}")
-        os.replace(tmp, path)
+        _publish(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -1,0 +1,148 @@
+"""The studio as a real process: ``python app.py --port P`` with its own data folder, in its own process
+group (so it can be SIGKILLed whole, ffmpeg children included), and the summed RSS of its process tree
+sampled from ``/proc`` (used by tests/test_crash.py, tests/test_concurrency.py and bench/load.py)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.helpers.net import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def studio_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    """The offline studio: template script writer, no hub, no analytics, one thread per torch op."""
+    env = dict(os.environ)
+    for name in ("STUDIO_LLM_URL", "STUDIO_SHOT_CACHE_DIR", "STUDIO_VIDEO_BACKEND", "STUDIO_HOST", "STUDIO_PORT"):
+        env.pop(name, None)
+    env.update(HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False", STUDIO_DATA_DIR=str(data_dir),
+               STUDIO_SCRIPT_BACKEND="template", STUDIO_SCRIPT_MODEL=str(data_dir / "no-model"),
+               OMP_NUM_THREADS="1", PYTHONDONTWRITEBYTECODE="1", **extra)
+    return env
+
+
+def spawn(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    """Start a command from the repository root in a new process group, its output into ``log``."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as out:
+        return subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+
+
+def kill_group(proc: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
+    """Signal the process group we started (the process and every child it spawned), then reap it."""
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, sig)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+class AppProcess:
+    """``python app.py --port P`` on ``data_dir``; ``url`` answers once ``start`` returns."""
+
+    def __init__(self, data_dir: Path, log: Path, **env: str):
+        self.data_dir = Path(data_dir)
+        self.log = log
+        self.env = studio_env(self.data_dir, **env)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, timeout_s: float = 90.0) -> AppProcess:
+        self.proc = spawn([sys.executable, "app.py", "--port", str(self.port)], self.env, self.log)
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"app.py exited with {self.proc.returncode}: {self.log.read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(self.url, timeout=2) as reply:
+                    if reply.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"app.py did not serve {self.url} within {timeout_s:g} s")
+
+    def kill(self) -> None:
+        """kill -9 of the whole process group: no clean-up code of ours runs."""
+        if self.proc is not None:
+            kill_group(self.proc, signal.SIGKILL)
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            kill_group(self.proc, signal.SIGTERM)
+
+    def __enter__(self) -> AppProcess:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def _process_table() -> dict[int, tuple[int, int]]:
+    """pid -> (ppid, rss bytes), from /proc/<pid>/stat."""
+    table: dict[int, tuple[int, int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                raw = handle.read()
+        except OSError:
+            continue
+        fields = raw[raw.rindex(b")") + 2:].split()
+        table[int(entry.name)] = (int(fields[1]), int(fields[21]) * _PAGE)
+    return table
+
+
+def tree_rss(root_pid: int) -> int:
+    """Summed RSS in bytes of ``root_pid`` and all its descendants (ffmpeg children included)."""
+    table = _process_table()
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    total, todo = 0, [root_pid]
+    while todo:
+        pid = todo.pop()
+        if pid in table:
+            total += table[pid][1]
+            todo.extend(children.get(pid, ()))
+    return total
+
+
+class RssSampler(threading.Thread):
+    """The peak of ``tree_rss(root_pid)``, sampled every ``interval_s`` until ``stop``."""
+
+    def __init__(self, root_pid: int, interval_s: float = 0.05):
+        super().__init__(name="rss-sampler", daemon=True)
+        self.root_pid, self.interval_s = root_pid, interval_s
+        self.peak_bytes = self.samples = 0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while not self._done.is_set():
+            self.peak_bytes = max(self.peak_bytes, tree_rss(self.root_pid))
+            self.samples += 1
+            self._done.wait(self.interval_s)
+
+    def stop(self) -> int:
+        self._done.set()
+        self.join()
+        return self.peak_bytes
+
+    @property
+    def peak_mb(self) -> float:
+        return self.peak_bytes / 2**20

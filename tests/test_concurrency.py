@@ -1,0 +1,94 @@
+"""Concurrency: 8 gradio_client clients on loopback each ask the real server (``python app.py``) for a 15 s
+draft at the same moment. Every job succeeds within a bound, each gets its own clip and project (its own idea
+in its prompts and captions, its own paths and bytes: no cross-talk), and the server's process tree (python
+plus its ffmpeg children) stays under a memory bound while the jobs queue.
+
+Why these bounds: ``make_short`` runs in the "gpu" queue, one job at a time by default
+(``STUDIO_GPU_CONCURRENCY=1``), so 8 jobs take about 8 times one. Measured here (2 shared cores, load average
+7-9 from other test runs): the 8 drafts in 37.8 s (latencies 6.6 s to 37.8 s, about 4.5 s apart), the tree's peak
+670 MiB on this cold server (its first job loads the compositor, fonts and encoders; bench/load.py measures
+440-485 MiB warm, 305-330 MiB idle). ``JOBS_WITHIN_S`` leaves 2.4x the measured wall time for a busier machine;
+``PEAK_RSS_MB`` leaves 1.35x the cold peak: jobs escaping the queue (8 frame pipelines and x264 encoders at
+once) or a leak of ~30 MiB a job would cross it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+from tests.helpers.server import AppProcess, RssSampler
+
+CLIENTS = 8
+JOBS_WITHIN_S = 90.0
+PEAK_RSS_MB = 900.0
+SUBJECTS = ("lighthouse", "violin", "bicycle", "volcano", "submarine", "teapot", "kite", "glacier")
+
+
+def file_path(value) -> Path:
+    while isinstance(value, dict):
+        value = value.get("video") or value.get("path")
+    return Path(value)
+
+
+def test_eight_clients_make_drafts_at_once(tmp_path):
+    from gradio_client import Client
+
+    results: dict[int, object] = {}
+    latency: dict[int, float] = {}
+    with AppProcess(tmp_path / "data", tmp_path / "app.log") as app:
+        clients = [Client(app.url, verbose=False, download_files=False) for _ in range(CLIENTS)]
+        barrier = threading.Barrier(CLIENTS)
+
+        def run(i: int) -> None:
+            barrier.wait()
+            started = time.monotonic()
+            try:
+                results[i] = clients[i].predict(f"A tiny {SUBJECTS[i]} goes on an adventure", 15, "draft", "vlog",
+                                                "en", "", False, "still", "", 0, 0, 0, 0, 100 + i,
+                                                api_name="/make_short")
+            except Exception as err:  # noqa: BLE001 (every failure is reported below, not just the first)
+                results[i] = err
+            latency[i] = time.monotonic() - started
+
+        sampler = RssSampler(app.proc.pid)
+        sampler.start()
+        started = time.monotonic()
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(CLIENTS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=JOBS_WITHIN_S * 2)
+        wall = time.monotonic() - started
+        peak_mb = sampler.stop() / 2**20
+
+    failures = {i: r for i, r in results.items() if isinstance(r, Exception)}
+    assert len(results) == CLIENTS and not failures, failures
+    assert wall <= JOBS_WITHIN_S, f"{CLIENTS} drafts took {wall:.1f} s (latencies {sorted(latency.values())})"
+    print(f"{CLIENTS} drafts in {wall:.1f} s, latencies {sorted(round(v, 1) for v in latency.values())}, "
+          f"peak tree RSS {peak_mb:.0f} MiB")
+    assert peak_mb <= PEAK_RSS_MB, f"peak tree RSS {peak_mb:.0f} MiB"
+
+    videos, projects, digests = set(), set(), set()
+    for i, (video, files, status) in results.items():
+        video, files = file_path(video), [file_path(f) for f in files]
+        assert "Done:" in status and video.suffix == ".mp4"
+        info = json.loads(subprocess.run(["ffprobe", "-v", "error", "-print_format", "json", "-show_format",
+                                          "-show_streams", str(video)], capture_output=True, check=True).stdout)
+        assert abs(float(info["format"]["duration"]) - 15) <= 1.0
+        project = json.loads(next(f for f in files if f.suffix == ".json").read_text(encoding="utf-8"))
+        prompts = " ".join(s["visual_prompt"] for s in project["storyboard"]["shots"])
+        captions = next(f for f in files if f.suffix == ".srt").read_text(encoding="utf-8")
+        others = [s for s in SUBJECTS if s != SUBJECTS[i]]
+        assert SUBJECTS[i] in prompts and not any(s in prompts for s in others), f"client {i} got another prompt"
+        assert SUBJECTS[i] in captions.lower() + project["storyboard"]["title"].lower() + prompts
+        assert not any(s in captions.lower() for s in others), f"client {i} got another client's captions"
+        assert project["storyboard"]["shots"][0]["seed"] == 100 + i, "the seed sent is the seed used"
+        videos.add(video)
+        projects.add(project["id"])
+        digests.add(hashlib.sha256(video.read_bytes()).hexdigest())
+    assert len(videos) == len(projects) == len(digests) == CLIENTS, "two clients shared a clip or a project"
