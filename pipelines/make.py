@@ -122,9 +122,11 @@ def _check_inputs(request: ScriptRequest, paths: MakePaths, video: VideoOptions,
     from pipelines.shots import make_backend
     from studio.media import MediaKind, probe_for
     from studio.music_library import library, library_track
+    from studio.safety import check_script_request
     from studio.styles import caption_style
 
     checked = check_request(request)
+    check_script_request(checked, settings)  # a refused idea writes nothing and loads no model
     if paths.video.suffix.lower() != ".mp4":
         raise ProjectValidationError(f"output {paths.video.name!r} must end in .mp4")
     if paths.video.is_dir():

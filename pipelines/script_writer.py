@@ -58,6 +58,7 @@ from studio.project import (
     Transition,
     clean_text,
 )
+from studio.safety import check_fields, check_script_request, check_storyboard
 from studio.settings import Settings
 
 Progress = Callable[[int, int], None]
@@ -600,6 +601,7 @@ class ScriptWriters:
         started = time.perf_counter()
         # 1. check the request, 2. pick the backend
         request = check_request(request)
+        check_script_request(request, self.settings)  # prompt safety: before any backend sees the text
         name, reason = choose_backend(self.settings, backend)
         is_auto = ScriptBackendName(backend or self.settings.script_backend) is ScriptBackendName.AUTO
         notes = [f"backend {name.value}: {reason}"]
@@ -612,6 +614,7 @@ class ScriptWriters:
             notes.append(f"the {name.value} writer failed ({err}); used the template writer instead")
             name = ScriptBackendName.TEMPLATE
             storyboard, more = self._write_with(name, request, progress, cancel)
+        check_storyboard(storyboard, self.settings)  # what the writer made, before any video model sees it
         return ScriptResult(storyboard=storyboard, backend_used=name, notes=tuple(notes + more),
                             elapsed_s=round(time.perf_counter() - started, 3))
 
@@ -635,6 +638,7 @@ class ScriptWriters:
             raise ScriptInputError("the shot prompt is empty; write what the shot shows first")
         if len(text) > 2000:
             raise ScriptInputError(f"the shot prompt has {len(text)} characters; the limit is 2000")
+        check_fields((("shot prompt", text),), self.settings)
         name, reason = choose_backend(self.settings, backend)
         is_auto = ScriptBackendName(backend or self.settings.script_backend) is ScriptBackendName.AUTO
         notes = [f"backend {name.value}: {reason}"]
@@ -650,6 +654,7 @@ class ScriptWriters:
         result = carry_bible(clean(rewritten, 1200), bible)
         if clean.removed:
             notes.append("removed links, paths, markup or commands from the rewritten prompt")
+        check_fields((("enhanced prompt", result),), self.settings)
         return EnhanceResult(visual_prompt=result, backend_used=name, notes=tuple(notes))
 
 

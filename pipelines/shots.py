@@ -33,11 +33,12 @@ from studio.media import MediaKind, load_image, probe_shot_media
 from studio.presets import get_preset
 from studio.project import MAX_SHOT_MS, Project, Shot, ShotCandidate, ShotRender, ShotSource, ShotStatus, Transition
 from studio.project_files import resolve_media
+from studio.safety import check_generation
 from studio.settings import Settings
 
 logger = logging.getLogger("pipelines.video")
 
-CACHE_VERSION = 1  # bump when a change in this code changes the pixels of a cached shot
+CACHE_VERSION = 2  # bump when a change changes the pixels of a cached shot (2: DRAFT tag, raised card text)
 BACKENDS = ("auto", "ltx", "wan", "still")
 
 
@@ -353,10 +354,20 @@ def cache_key(identity: dict[str, Any], request: VideoRequest, key_source: dict[
 class ShotCache:
     """Generated shots by key: ``<root>/<key[:2]>/<key>.mp4`` (or ``.png`` for a still), its first and last
     frames as PNG, and ``<key>.json`` with how it was made. The media file is written last: it marks
-    an entry complete."""
+    an entry complete. The first cache opened on a folder in a process sweeps the scratch that a killed
+    process left in it (half-written clips under dot-names; see ``studio.scratch``)."""
+
+    _swept: set[Path] = set()  # folders swept by this process (once each: a restart is a new process)
 
     def __init__(self, root: Path):
         self.root = Path(root)
+        if self.root not in ShotCache._swept:
+            from studio.scratch import sweep_stale
+
+            ShotCache._swept.add(self.root)
+            gone = sweep_stale(self.root, recursive=True)
+            if gone:
+                logger.info("shot cache: removed %d unfinished file(s) left by a stopped process", len(gone))
 
     def path(self, key: str, suffix: str) -> Path:
         return self.root / key[:2] / f"{key}{suffix}"
@@ -365,7 +376,7 @@ class ShotCache:
         meta = self.path(key, ".json")
         for suffix in (".mp4", ".png"):
             media = self.path(key, suffix)
-            if media.is_file() and meta.is_file():
+            if media.is_file() and meta.is_file() and media.stat().st_size > 0:
                 try:
                     return media, ShotRender.model_validate_json(meta.read_text(encoding="utf-8"))
                 except ValueError:
@@ -407,6 +418,7 @@ def _project_path(ctx: _Context, media: Path) -> str:
 # -- 4. generate, 5. store --------------------------------------------------------------------------
 
 def _generate(ctx: _Context, request: VideoRequest, index: int, shot_id: str) -> VideoResult:
+    check_generation(request.prompt, request.negative_prompt, ctx.settings, where=f"{_where(index)} prompt")
     def step(done: int, total: int) -> None:
         if ctx.progress is not None:
             ctx.progress(GenerationProgress(index, len(ctx.project.shots), shot_id, done, total))
@@ -463,6 +475,9 @@ def _new_context(project: Project, project_root: Path | None, options: VideoOpti
         media_dir = (media_dir if media_dir.is_absolute() else root / media_dir).resolve()
         if not media_dir.is_relative_to(root):
             raise ProjectValidationError(f"the shots folder {media_dir} must be inside the project folder {root}")
+        from studio.scratch import sweep_stale
+
+        sweep_stale(media_dir)  # links half-made by a stopped process (ownerless: only once they are old)
     cache_root = settings.shot_cache_dir or settings.data_dir / "shots"
     return _Context(project, root, options, settings, backend, _backend_identity(backend), ShotCache(cache_root),
                     media_dir, progress, cancel)
@@ -517,6 +532,10 @@ def render_shots(project: Project, project_root: Path | None, options: VideoOpti
     if all(effective_source(s) is None for s in project.shots):  # the user's own media only: nothing to load
         kept = tuple(ShotOutcome(i, s.id, "kept") for i, s in enumerate(project.shots))
         return ShotsResult(project, kept, "none", "", False, time.monotonic() - started)
+    for i, shot in enumerate(project.shots):  # prompt safety: every shot before the first is generated
+        if effective_source(shot) is not None:
+            check_generation(shot_prompt(project, shot), project.negative_prompt, settings,
+                             where=f"{_where(i)} prompt")
     ctx = _new_context(project, project_root, options, settings, progress, cancel)
     for i, shot in enumerate(project.shots[1:], start=1):
         after_bridge = effective_source(project.shots[i - 1]) is ShotSource.BRIDGE

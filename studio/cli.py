@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sys
 from pathlib import Path
 
@@ -126,12 +127,29 @@ def _add_video_flags(command) -> None:
     command.add_argument("--steps", type=int, metavar="N", help="denoising steps (default: the model's)")
 
 
+def _video_flags(args: argparse.Namespace) -> list[str]:
+    """The shot-generation flags as given, so a resume command renders with the same backend (and so
+    finds the finished shots in the cache instead of generating them again)."""
+    flags = []
+    for flag, value in (("--video-backend", args.video_backend), ("--video-model", args.video_model),
+                        ("--frames", args.frames), ("--steps", args.steps)):
+        if value is not None:
+            flags += [flag, str(value)]
+    if args.video_size:
+        flags += ["--video-size", "{}x{}".format(*args.video_size)]
+    return flags
+
+
 def _video_options(args: argparse.Namespace, project_file: Path | None):
     from pipelines.shots import VideoOptions
 
     for flag, value in (("--frames", args.frames), ("--steps", args.steps)):
         if value is not None and value <= 0:
             raise StudioError(f"{flag} must be a positive number, not {value}")
+    if args.video_model is not None:
+        from studio.safety_inputs import check_model_ref
+
+        check_model_ref(args.video_model, what="video model")
     width, height = args.video_size or (None, None)
     media_dir = project_file.resolve().parent / f"{project_file.stem}.media" / "shots" if project_file else None
     return VideoOptions(backend=args.video_backend or "auto", model=args.video_model, width=width, height=height,
@@ -246,6 +264,10 @@ def _report(result) -> None:
             print(f"  {label}: {path}")
     if result.beat_sync:
         print(f"  {result.beat_sync}")
+    if getattr(result, "signed", False):
+        print("  content credentials: signed C2PA manifest embedded")
+    for warning in getattr(result, "warnings", ()):
+        print(f"warning: {warning}", file=sys.stderr)
     if result.loudness is not None and result.loudness.input_lufs > float("-inf"):
         print(f"  sound: mastered to {result.loudness.output_lufs:.1f} LUFS, true peak "
               f"{result.loudness.true_peak_dbtp:.1f} dBTP")
@@ -285,7 +307,7 @@ def _run_render(args: argparse.Namespace) -> int:
     from studio.settings import Settings
 
     settings = Settings.from_env()
-    project, root = load_project(args.project)
+    project, root = load_project(args.project, settings=settings)
     if args.preset:
         project = project.model_copy(update={"preset": PresetName(args.preset)})
     project = _generate_shots(args, project, root, settings)
@@ -317,10 +339,16 @@ def _script_settings(args: argparse.Namespace):
     """The settings from the environment, with the script flags' overrides."""
     import dataclasses
 
+    from studio.safety_inputs import check_llm_url, check_model_ref
     from studio.settings import Settings
 
+    settings = Settings.from_env()
+    if args.llm_url is not None:
+        check_llm_url(args.llm_url, settings)
+    if args.model is not None:
+        check_model_ref(args.model, what="script model")
     overrides = {"llm_url": args.llm_url, "llm_model": args.llm_model, "script_model": args.model}
-    return dataclasses.replace(Settings.from_env(), **{k: v for k, v in overrides.items() if v})
+    return dataclasses.replace(settings, **{k: v for k, v in overrides.items() if v})
 
 
 def _script_request(args: argparse.Namespace):
@@ -406,8 +434,10 @@ def _run_make(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         if not saved:
             raise
+        resume = shlex.join(["python", "-m", "studio", "render", str(paths.project_file), *_video_flags(args),
+                             "-o", str(args.output)])
         raise RenderCancelled(f"cancelled; the storyboard and finished shots are in {paths.project_file}: finish "
-                              f"with 'python -m studio render {paths.project_file} -o {args.output}'") from None
+                              f"with '{resume}'") from None
     _report(result.compose)
     print(f"  script: backend {result.script.backend_used.value}, {len(result.project.shots)} shots, "
           f"seed {result.seed}")
@@ -466,12 +496,17 @@ def run(argv: list[str] | None = None) -> int:
     return args.handler(args)
 
 
+def _printable(line: str) -> str:
+    """One line that any stream can print: file names that are not UTF-8 show as escapes, not as a crash."""
+    return " ".join(line.encode("utf-8", "backslashreplace").decode("utf-8").splitlines())
+
+
 def main(argv: list[str] | None = None) -> int:
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
         return run(argv)
     except StudioError as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(_printable(f"error: {err}"), file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
         print("error: cancelled; nothing was written", file=sys.stderr)
@@ -479,5 +514,6 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as err:  # the CLI edge: one line, unless asked for the traceback
         if debug:
             raise
-        print(f"error: unexpected {type(err).__name__}: {err} (rerun with --debug for details)", file=sys.stderr)
+        print(_printable(f"error: unexpected {type(err).__name__}: {err} (rerun with --debug for details)"),
+              file=sys.stderr)
         return 1

@@ -20,6 +20,7 @@ import contextlib
 import hashlib
 import os
 import queue
+import re
 import shutil
 import tempfile
 import threading
@@ -34,16 +35,19 @@ from PIL import Image
 
 from studio import audio
 from studio.beats import BeatSyncReport, music_beats, snap_to_beats
+from studio.c2pa_sign import build_manifest, load_material, sign_mp4
 from studio.encode import EncodeJob, Encoder
 from studio.errors import CaptionError, MissingMediaError, ProjectValidationError, RenderCancelled
 from studio.frames import ImageShotFrames, VideoShotFrames, open_shot_frames
 from studio.labels import COMMENT, MIN_LABEL_TEXT_FRACTION, aigc_json, aigc_metadata, label_text
+from studio.limits import check_project_limits
 from studio.loudness import MasterReport, master
 from studio.media import MediaInfo, MediaKind, probe_for, probe_shot_media
 from studio.music_library import library_track
 from studio.presets import PlatformPreset, get_preset
 from studio.project import CaptionPosition, LabelPosition, Project, Transition
 from studio.project_files import project_json, resolve_media, save_project
+from studio.scratch import fsync_file, owner_tag, sweep_stale
 from studio.settings import Settings
 from studio.subtitles import subtitle_text
 from studio.timeline import Timeline, build_timeline
@@ -86,6 +90,8 @@ class ComposeResult:
     loudness: MasterReport | None = None
     beat_sync: str | None = None  # what beat sync did, in one sentence
     project: Project | None = None  # as rendered: with beat sync, the snapped durations
+    warnings: tuple[str, ...] = ()  # one sentence each, for the user to read before posting (e.g. label off)
+    signed: bool = False  # carries a signed C2PA manifest (STUDIO_C2PA_CERT and STUDIO_C2PA_KEY set)
 
 
 @dataclass(frozen=True)
@@ -147,6 +153,7 @@ def _check_sound(project: Project, settings: Settings, root: Path | None) -> tup
 
 
 def check_project(project: Project, settings: Settings, root: Path | None) -> CheckedProject:
+    check_project_limits(project, settings)  # however the project arrived: CLI, API, UI or Python
     preset = get_preset(project.preset)
     if not project.shots:
         build_timeline(project)  # raises the "no shots" error
@@ -397,6 +404,20 @@ def as_videoclip(plan: RenderPlan, settings: Settings):
 
 # -- the whole job ----------------------------------------------------------------------------------
 
+_AI_WORDING = re.compile(r"(?i)\bai|aigc|人工智能|智能生成|合成")
+
+
+def label_warnings(project: Project) -> tuple[str, ...]:
+    """What the user should know about the AI label before posting; the metadata label is always written."""
+    if not project.label.visible:
+        return ("the on-screen AI label is off: this export is labelled only in its metadata, while platforms and "
+                "GB 45438-2025 also expect a visible label in the opening seconds",)
+    if project.label.text and not _AI_WORDING.search(project.label.text):
+        return ("the on-screen label's own wording does not say AI (e.g. 'AI生成', 'AI-generated'), so viewers may "
+                "not read it as the AI label",)
+    return ()
+
+
 def _fingerprint(project: Project, media: dict[int, MediaInfo]) -> str:
     digest = hashlib.sha256(project_json(project))
     for index in sorted(media):
@@ -437,12 +458,15 @@ def compose(project: Project, output: str | os.PathLike[str], *, settings: Setti
     if output.is_dir():
         raise ProjectValidationError(f"output {output} is a folder; give a file name ending in .mp4")
 
+    signing = load_material(settings)  # content credentials: a bad certificate or key fails before any work
+
     # 1. check, 2. overlays
     plan = plan_render(project, settings, project_root)
     project, preset, timeline, media = plan.project, plan.preset, plan.timeline, plan.media
 
     output.parent.mkdir(parents=True, exist_ok=True)
-    job_dir = Path(tempfile.mkdtemp(prefix=f".{output.name}.", suffix=".render", dir=output.parent))
+    sweep_stale(output.parent, prefix=f".{output.stem}.")  # what a render killed here left (owner gone)
+    job_dir = Path(tempfile.mkdtemp(prefix=f".{output.name}.{owner_tag()}.", suffix=".render", dir=output.parent))
     published: list[Path] = []
     try:
         # 3. audio
@@ -463,6 +487,7 @@ def compose(project: Project, output: str | os.PathLike[str], *, settings: Setti
         job = EncodeJob(video_tmp, preset.width, preset.height, fps, wav, preset.encoder, metadata)
         with Encoder(settings.ffmpeg_exe(), job) as encoder:
             _render_frames(plan, settings, encoder, total, fps, progress, cancel)
+        fsync_file(video_tmp)  # on disk before it is published: a crash after the rename never loses its bytes
 
         # 5. sidecars
         paths = sidecar_paths(output)
@@ -480,6 +505,9 @@ def compose(project: Project, output: str | os.PathLike[str], *, settings: Setti
             cover_renderer.close()
 
         # 6. publish: sidecars first, the project file (which may bundle media), the MP4 last.
+        if signing is not None:  # the staged MP4 signed (C2PA) in the job folder, before anything is published
+            video_tmp = sign_mp4(video_tmp, job_dir / "signed.mp4", signing,
+                                 build_manifest(project, aigc, title=project.storyboard.title or output.stem))
         for key, tmp in staged.items():
             os.replace(tmp, paths[key])
             published.append(paths[key])
@@ -498,6 +526,7 @@ def compose(project: Project, output: str | os.PathLike[str], *, settings: Setti
         else None, vtt=paths["vtt"] if "vtt" in staged else None, duration_ms=timeline.duration_ms, frames=total,
         preset=preset.name.value, elapsed_s=time.monotonic() - started, aigc=aigc, loudness=loudness,
         beat_sync=plan.beat_sync.message if plan.beat_sync else None, project=project,
+        warnings=label_warnings(project), signed=signing is not None,
     )
 
 
