@@ -14,6 +14,7 @@ import argparse
 import gradio as gr
 
 from studio.errors import StudioError
+from studio.limits import JobQuota
 from studio.project import Project
 from studio.settings import Settings
 from ui.api import build_api
@@ -39,7 +40,7 @@ def build_demo(settings: Settings) -> gr.Blocks:
     age_s = settings.render_max_age_h * 3600
     with gr.Blocks(title="Short studio", delete_cache=(min(age_s, 3600), age_s)) as demo:
         gr.Markdown(t("app.title"))
-        studio = Studio(settings, workspace, RenderJobs(), project=gr.State(None),
+        studio = Studio(settings, workspace, RenderJobs(JobQuota.from_settings(settings)), project=gr.State(None),
                         user=gr.BrowserState(None, storage_key="shortstudio-user", secret=workspace.browser_secret()),
                         selected=gr.State(None))
         with gr.Tabs():
@@ -70,6 +71,7 @@ def launch(demo: gr.Blocks, settings: Settings, *, host: str, port: int, share: 
     workspace = Workspace(settings)
     for folder in (workspace.renders, workspace.projects):
         folder.mkdir(parents=True, exist_ok=True)
+    workspace.clean_renders()  # old renders, and what jobs killed with the last server left behind
     demo.queue(max_size=40).launch(
         server_name=host, server_port=port, share=share, prevent_thread_lock=prevent_thread_lock,
         allowed_paths=[str(workspace.renders.resolve()), str(workspace.projects.resolve())],

@@ -28,16 +28,26 @@ class LaunchedStudio:
 
 
 @pytest.fixture(scope="session")
-def studio_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LaunchedStudio]:
+def tiny_ltx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny random-weight LTX saved with save_pretrained: the launched studio's configured LTX model."""
+    from tests.helpers.tiny_video import save_tiny_models
+
+    return save_tiny_models(tmp_path_factory.mktemp("tiny"), names=("ltx",))["ltx"]
+
+
+@pytest.fixture(scope="session")
+def studio_app(tmp_path_factory: pytest.TempPathFactory, tiny_ltx: Path) -> Iterator[LaunchedStudio]:
     """The studio UI launched the way ``python app.py`` launches it, on a free local port, with its own data dir.
 
     One per test session: the API, UI and browser tests share it (each makes its own projects)."""
     import app
     from studio.settings import Settings
 
-    # The offline backends: the template script writer and still-image drafts (no weights, no network).
+    # The offline backends: the template script writer and still-image drafts (no weights, no network); the
+    # operator's LTX model is the tiny one, so API callers may name it (a visitor names no other folder).
     settings = Settings.from_env({"STUDIO_DATA_DIR": str(tmp_path_factory.mktemp("studio-data")),
-                                  "STUDIO_SCRIPT_BACKEND": "template", "STUDIO_VIDEO_BACKEND": "still"})
+                                  "STUDIO_SCRIPT_BACKEND": "template", "STUDIO_VIDEO_BACKEND": "still",
+                                  "STUDIO_LTX_MODEL": str(tiny_ltx)})
     port = free_port()
     demo = app.build_demo(settings)
     app.launch(demo, settings, host="127.0.0.1", port=port, prevent_thread_lock=True)

@@ -135,7 +135,8 @@ def test_launch_serves_only_renders_and_projects_caps_uploads_and_splits_the_que
     fns = {fn.api_name: fn for fn in studio_app.demo.fns.values()}
     for name in ("compose", "compose_media"):
         assert (fns[name].concurrency_id, fns[name].concurrency_limit) == ("cpu", 1), "one render at a time"
-    for name in ("write_storyboard", "render_shot", "render_all", "make_short", "enhance_prompt", "batch"):
+    for name in ("write_storyboard", "render_shot", "render_all", "make_short", "enhance_prompt", "batch",
+                 "render_variations", "extend_shot", "bridge_shots"):
         assert (fns[name].concurrency_id, fns[name].concurrency_limit) == ("gpu", 1), f"{name}: the GPU queue"
     assert studio_app.demo.delete_cache == (3600, 24 * 3600)
 

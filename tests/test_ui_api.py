@@ -5,6 +5,7 @@ make_short end to end, each MP4 judged by ffprobe; bad input is one sentence; MC
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import urllib.request
 from pathlib import Path
@@ -26,13 +27,6 @@ def client(studio_app):
     from gradio_client import Client
 
     return Client(studio_app.url, verbose=False, download_files=str(studio_app.settings.data_dir / "downloads"))
-
-
-@pytest.fixture(scope="module")
-def tiny_ltx(tmp_path_factory):
-    from tests.helpers.tiny_video import save_tiny_models
-
-    return save_tiny_models(tmp_path_factory.mktemp("tiny"), names=("ltx",))["ltx"]
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +67,16 @@ def test_render_all_then_compose_a_draft(client, storyboard):
     assert (stream["width"], stream["height"]) == (540, 960) and stream["codec_name"] == "h264"
     assert 12 <= float(info["format"]["duration"]) <= 18 and "Done:" in status
     assert {f.rsplit(".", 1)[-1] for f in files} == {"mp4", "srt", "vtt", "jpg", "json"}
+
+
+def test_turning_the_visible_label_off_is_said_in_the_status(client, storyboard):
+    text, _, _ = client.predict(json.dumps(storyboard), "still", "", 0, 0, 0, 0, api_name="/render_all")
+    project = json.loads(text)
+    project["label"]["visible"] = False
+    video, _, status = client.predict(json.dumps(project), True, api_name="/compose")
+    assert "Warning:" in status and "label" in status
+    aigc = json.loads({k.lower(): v for k, v in ffprobe(video)["format"]["tags"].items()}["aigc"])
+    assert aigc["Label"] == "1"  # the metadata label stays
 
 
 def test_make_short_idea_to_mp4_in_one_call(client):
@@ -119,4 +123,101 @@ def test_mcp_flag_serves_the_endpoints_as_tools(tmp_path):
             tools = {tool["name"] for tool in json.loads(response.read())}
     finally:
         demo.close(verbose=False)
-    assert {"write_storyboard", "render_shot", "render_all", "compose", "make_short"} <= tools
+    assert {"write_storyboard", "render_shot", "render_all", "compose", "make_short", "render_variations",
+            "choose_variation", "extend_shot", "bridge_shots", "enhance_prompt", "compose_media"} <= tools
+
+
+# -- variations, extend, bridge, enhance ----------------------------------------------------------------
+
+def _shots(text: str) -> list[dict]:
+    return json.loads(text)["storyboard"]["shots"]
+
+
+def _frames(path) -> int:
+    cmd = ["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
+           "stream=nb_read_frames", "-of", "csv=p=0", str(path)]
+    return int(subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=30).stdout.strip())
+
+
+def test_variations_on_the_still_backend_then_keep_the_second(client, storyboard):
+    shot_id = storyboard["storyboard"]["shots"][1]["id"]
+    text, clips, status = client.predict(json.dumps(storyboard), shot_id, 3, "still", "", 0, 0, 0, 0,
+                                         api_name="/render_variations")
+    shot = _shots(text)[1]
+    generated, cached = (int(n) for n in re.findall(r"(\d+) (?:generated|cached)", status))
+    assert len(clips) == 3 and len(shot["candidates"]) == 3 and generated + cached == 3 and generated >= 2
+    seeds = [c["seed"] for c in shot["candidates"]]
+    assert seeds == [seeds[0], seeds[0] + 1, seeds[0] + 2], "consecutive seeds from the shot's own"
+    assert len({Path(c).read_bytes() for c in clips}) == 3, "three different candidates, not one copied"
+    assert shot["status"] == "planned" and not shot["media"], "the shot is unchanged until one is kept"
+
+    kept, clip = client.predict(text, shot_id, 1, api_name="/choose_variation")
+    shot = _shots(kept)[1]
+    assert shot["status"] == "rendered" and shot["seed"] == seeds[1]
+    assert Path(clip).read_bytes() == Path(clips[1]).read_bytes(), "the second candidate is now the shot"
+
+
+def test_a_variation_number_that_does_not_exist_is_one_sentence(client, storyboard):
+    from gradio_client.exceptions import AppError
+
+    shot_id = storyboard["storyboard"]["shots"][0]["id"]
+    with pytest.raises(AppError, match="has 0 variations; there is no number 3"):
+        client.predict(json.dumps(storyboard), shot_id, 2, api_name="/choose_variation")
+
+
+def test_variations_then_extend_with_a_tiny_ltx_model_folder(client, storyboard, tiny_ltx):
+    shot_id = storyboard["storyboard"]["shots"][0]["id"]
+    text, clips, status = client.predict(json.dumps(storyboard), shot_id, 2, "ltx", str(tiny_ltx), 2, 32, 32, 9,
+                                         api_name="/render_variations")
+    candidates = _shots(text)[0]["candidates"]
+    assert len(clips) == 2 and all(c["render"]["backend"] == "ltx" for c in candidates)
+    assert [_frames(c) for c in clips] == [9, 9]
+
+    kept, clip = client.predict(text, shot_id, 0, api_name="/choose_variation")
+    before_ms = _shots(kept)[0]["duration_ms"]
+    extended, longer, status = client.predict(kept, shot_id, 1.0, "ltx", str(tiny_ltx), 2, 0, 0, 0,
+                                              api_name="/extend_shot")
+    shot = _shots(extended)[0]
+    assert "1 generated" in status and shot["source"] is None, "the extended clip is kept as footage"
+    assert _frames(longer) > _frames(clip) >= 9, "new frames were joined after the clip's own"
+    assert shot["render"]["num_frames"] == _frames(longer) and shot["duration_ms"] >= before_ms
+    video = next(s for s in ffprobe(longer)["streams"] if s["codec_type"] == "video")
+    assert (video["width"], video["height"]) == (32, 32)
+
+
+def test_extend_needs_the_ltx_backend(client, storyboard):
+    from gradio_client.exceptions import AppError
+
+    shot_id = storyboard["storyboard"]["shots"][0]["id"]
+    with pytest.raises(AppError, match="extending a shot needs the LTX backend"):
+        client.predict(json.dumps(storyboard), shot_id, 1.0, "still", "", 0, 0, 0, 0, api_name="/extend_shot")
+
+
+def test_bridge_inserts_a_generated_shot_between_two(client, storyboard):
+    from gradio_client.exceptions import AppError
+
+    shots = storyboard["storyboard"]["shots"]
+    with pytest.raises(AppError, match="shot 1 has no picture yet"):
+        client.predict(json.dumps(storyboard), shots[0]["id"], "still", "", 0, 0, 0, 0, api_name="/bridge_shots")
+    rendered, _, _ = client.predict(json.dumps(storyboard), "still", "", 0, 0, 0, 0, api_name="/render_all")
+    text, clip, status = client.predict(rendered, shots[0]["id"], "still", "", 0, 0, 0, 0, api_name="/bridge_shots")
+    after = _shots(text)
+    assert len(after) == len(shots) + 1 and "1 generated" in status
+    bridge = after[1]
+    assert bridge["source"] == "bridge" and bridge["status"] == "rendered" and bridge["transition"] == "cut"
+    assert after[2]["id"] == shots[1]["id"] and after[2]["transition"] == "cut", "cuts on both sides"
+    assert Path(clip).is_file() and any(s["codec_type"] == "video" for s in ffprobe(clip)["streams"])
+    with pytest.raises(AppError, match="is the last shot"):
+        client.predict(text, after[-1]["id"], "still", "", 0, 0, 0, 0, api_name="/bridge_shots")
+
+
+def test_enhance_prompt_with_the_template_writer_names_the_bible_characters(client, storyboard):
+    project = dict(storyboard)
+    project["storyboard"] = {**storyboard["storyboard"],
+                             "bible": {"characters": [{"name": "Mimi", "description": "a small ginger cat"}],
+                                       "look": "warm film look"}}
+    plain = client.predict("Mimi pours coffee", "", api_name="/enhance_prompt")
+    carried = client.predict("Mimi pours coffee", json.dumps(project), api_name="/enhance_prompt")
+    assert plain.startswith("Mimi pours coffee") and len(plain) > len("Mimi pours coffee") + 20
+    assert "ginger" not in plain.lower() and "warm film look" not in plain.lower()
+    assert "Mimi: a small ginger cat" in carried and "warm film look" in carried, "the named character is carried"

@@ -46,11 +46,12 @@ def _ffprobe(path: Path) -> dict:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize(("locale", "words", "idea", "caption"), [
-    ("en-US", EN, "A cat opens a tiny coffee shop", "Edited caption ✨"),
-    ("zh-CN", ZH, "一只猫在上海开了一家小咖啡店", "改过的字幕 ✨"),
+@pytest.mark.parametrize(("locale", "words", "idea", "caption", "said"), [
+    ("en-US", EN, "A cat opens a tiny coffee shop", "Edited caption ✨", ("shots by the template writer",
+                                                                         "generated", "Done:")),
+    ("zh-CN", ZH, "一只猫在上海开了一家小咖啡店", "改过的字幕 ✨", ("template 写手生成了", "新生成", "完成：")),
 ])
-def test_idea_to_downloaded_mp4_in_the_browser(browser, studio_app, tmp_path, locale, words, idea, caption):
+def test_idea_to_downloaded_mp4_in_the_browser(browser, studio_app, tmp_path, locale, words, idea, caption, said):
     from playwright.sync_api import expect
 
     tag = locale.split("-")[0]
@@ -60,18 +61,23 @@ def test_idea_to_downloaded_mp4_in_the_browser(browser, studio_app, tmp_path, lo
         page.goto(studio_app.url)
         page.locator("#idea textarea").wait_for(timeout=30_000)
         expect(page.get_by_role("tab", name=words["tab.storyboard"])).to_be_visible()
+        # Choice labels in the browser's language (the values behind them stay the API's).
+        expect(page.locator("#idea_preset input")).to_have_value(words["choice.preset.douyin"])
+        expect(page.locator("#idea_style input")).to_have_value(words["choice.style.cinematic"])
         page.locator("#idea textarea").fill(idea)
         page.locator("#idea_seconds input[type=number]").fill("15")
         page.locator("#idea_seconds input[type=number]").press("Tab")
         page.screenshot(path=ARTIFACTS / f"{tag}-01-idea.png", full_page=True)
 
         page.locator("#write_storyboard").click()
-        _textarea_contains(page, "idea_status", "shots by the template writer")
+        _textarea_contains(page, "idea_status", said[0])
         page.screenshot(path=ARTIFACTS / f"{tag}-02-storyboard-written.png", full_page=True)
 
         page.get_by_role("tab", name=words["tab.storyboard"]).click()
         page.locator("#shot_caption textarea").wait_for(timeout=30_000)
         expect(page.locator("#shot_prompt textarea")).not_to_have_value("", timeout=30_000)
+        expect(page.locator("#shot_source input")).to_have_value(words["choice.source.text"])
+        expect(page.locator("#board_table")).to_contain_text(words["board.col.camera"])
         page.locator("#shot_caption textarea").fill(caption)
         page.locator("#save_shot").click()
         expect(page.locator("#board_table")).to_contain_text(caption, timeout=30_000)
@@ -79,7 +85,7 @@ def test_idea_to_downloaded_mp4_in_the_browser(browser, studio_app, tmp_path, lo
 
         page.get_by_role("tab", name=words["tab.shots"]).click()
         page.locator("#render_all").click()
-        _textarea_contains(page, "shots_status", "generated")
+        _textarea_contains(page, "shots_status", said[1])
         expect(page.locator("#shot_gallery img, #shot_gallery video").first).to_be_visible(timeout=30_000)
         page.screenshot(path=ARTIFACTS / f"{tag}-04-shots.png", full_page=True)
 
@@ -91,7 +97,7 @@ def test_idea_to_downloaded_mp4_in_the_browser(browser, studio_app, tmp_path, lo
         page.get_by_role("tab", name=words["tab.export"]).click()
         page.locator("#export_draft").click()
         page.locator("#export_video video").wait_for(timeout=LONG)
-        _textarea_contains(page, "export_status", "Done:")
+        _textarea_contains(page, "export_status", said[2])
         row = page.locator("#export_files tr", has=page.locator('td.filename[aria-label="short.mp4"]'))
         with page.expect_download() as download_info:
             row.locator("a").first.click()
@@ -136,3 +142,140 @@ def test_bad_media_shows_the_studio_sentence_not_a_traceback(browser, studio_app
         assert "Traceback" not in page.content()
     finally:
         page.close()
+
+
+def _pick(page, elem_id: str, label: str) -> None:
+    """Choose an option of a Gradio dropdown by the label the user sees."""
+    page.locator(f"#{elem_id} input").click()
+    page.get_by_role("option", name=label, exact=True).click()
+
+
+def _storyboard_with_shots(page, idea: str) -> None:
+    """Idea -> storyboard -> every shot generated (the still draft backend), all through the page."""
+    page.goto(page.context.studio_url)
+    page.locator("#idea textarea").wait_for(timeout=30_000)
+    page.locator("#idea textarea").fill(idea)
+    page.locator("#idea_seconds input[type=number]").fill("15")
+    page.locator("#idea_seconds input[type=number]").press("Tab")
+    _pick(page, "idea_preset", EN["choice.preset.draft"])
+    page.locator("#write_storyboard").click()
+    _textarea_contains(page, "idea_status", "shots by the template writer")
+    page.get_by_role("tab", name=EN["tab.shots"]).click()
+    page.locator("#render_all").click()
+    _textarea_contains(page, "shots_status", "generated")
+
+
+def _image_bytes(page, elem_id: str) -> bytes:
+    src = page.locator(f"#{elem_id} img").first.get_attribute("src")
+    return page.request.get(src).body()
+
+
+def _context(browser, studio_app, locale: str = "en-US"):
+    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 1000}, accept_downloads=True)
+    context.studio_url = studio_app.url
+    return context
+
+
+@pytest.mark.browser
+def test_finish_tab_style_preview_bundled_music_and_beat_sync_reach_the_export(browser, studio_app, tmp_path):
+    from playwright.sync_api import expect
+
+    from studio.audio import decode_audio
+    from studio.loudness import integrated_lufs
+
+    context = _context(browser, studio_app)
+    page = context.new_page()
+    try:
+        _storyboard_with_shots(page, "A dog learns to skateboard in the park")
+        page.get_by_role("tab", name=EN["tab.finish"]).click()
+        expect(page.locator("#caption_style input")).to_have_value(EN["choice.caption.bold_stroke"])
+        page.locator("#show_cover").click()
+        expect(page.locator("#style_preview img")).to_be_visible(timeout=60_000)
+        before = _image_bytes(page, "style_preview")
+        page.screenshot(path=ARTIFACTS / "en-10-finish-before.png", full_page=True)
+
+        old_src = page.locator("#style_preview img").get_attribute("src")
+        _pick(page, "caption_style", EN["choice.caption.box"])
+        page.wait_for_function("old => { const img = document.querySelector('#style_preview img'); "
+                               "return img && img.src !== old }", arg=old_src, timeout=60_000)
+        after = _image_bytes(page, "style_preview")
+        assert after != before, "the preview frame shows the new caption style"
+
+        _pick(page, "library_music", "Late Window (calm, lofi, study, cozy; 84 BPM)")
+        expect(page.locator("#music_preview audio").first).to_be_attached(timeout=30_000)
+        page.locator("#beat_sync input").check()
+        page.locator("#hook textarea").fill("Watch him fly 🛹")
+        page.locator("#hook textarea").press("Enter")
+        page.wait_for_timeout(500)  # the last change saves (always_last) before the export reads the project
+        page.screenshot(path=ARTIFACTS / "en-11-finish-music.png", full_page=True)
+
+        page.get_by_role("tab", name=EN["tab.export"]).click()
+        page.locator("#export_draft").click()
+        _textarea_contains(page, "export_status", "Done:")
+        _textarea_contains(page, "export_status", "Beat sync")
+        row = page.locator("#export_files tr", has=page.locator('td.filename[aria-label="short.mp4"]'))
+        with page.expect_download() as download_info:
+            row.locator("a").first.click()
+        mp4 = tmp_path / "short.mp4"
+        download_info.value.save_as(mp4)
+        page.screenshot(path=ARTIFACTS / "en-12-finish-exported.png", full_page=True)
+    finally:
+        context.close()
+
+    streams = {s["codec_type"]: s for s in _ffprobe(mp4)["streams"]}
+    assert streams["audio"]["codec_name"] == "aac"
+    assert integrated_lufs(decode_audio(mp4, studio_app.settings), 48_000) > -20, "the music is in the export"
+    folder = max(studio_app.renders.glob("*/short.mp4"), key=lambda p: p.stat().st_mtime).parent
+    project = json.loads(next(folder.glob("*.project.json")).read_text(encoding="utf-8"))
+    assert project["music"] == {**project["music"], "library": "lofi_chill", "beat_sync": True}
+    assert project["caption_style"]["preset"] == "box" and project["storyboard"]["hook"] == "Watch him fly 🛹"
+
+
+@pytest.mark.browser
+def test_projects_tab_bundle_round_trip(browser, studio_app, tmp_path):
+    from playwright.sync_api import expect
+
+    context = _context(browser, studio_app)
+    page = context.new_page()
+    try:
+        page.goto(studio_app.url)
+        page.locator("#idea textarea").wait_for(timeout=30_000)
+        page.locator("#idea textarea").fill("A robot waters a rooftop garden")
+        page.locator("#write_storyboard").click()
+        _textarea_contains(page, "idea_status", "shots by the template writer")
+        page.get_by_role("tab", name=EN["tab.storyboard"]).click()
+        page.locator("#shot_caption textarea").fill("Bundle me 📦")
+        page.locator("#save_shot").click()
+        expect(page.locator("#board_table")).to_contain_text("Bundle me 📦", timeout=30_000)
+
+        page.get_by_role("tab", name=EN["tab.projects"]).click()
+        expect(page.locator("#autosave_note")).to_contain_text("Autosaved", timeout=30_000)
+        page.locator("#download_bundle").click()
+        link = page.locator("#bundle_file a").first
+        link.wait_for(timeout=30_000)
+        with page.expect_download() as download_info:
+            link.click()
+        bundle = tmp_path / "project.bundle.zip"
+        download_info.value.save_as(bundle)
+        page.screenshot(path=ARTIFACTS / "en-13-projects-bundle.png", full_page=True)
+
+        page.locator("#new_project").click()
+        expect(page.locator("#autosave_note")).to_contain_text("Not saved yet", timeout=30_000)
+        page.get_by_role("tab", name=EN["tab.storyboard"]).click()
+        expect(page.locator("#board_table")).not_to_contain_text("Bundle me", timeout=30_000)
+
+        page.get_by_role("tab", name=EN["tab.projects"]).click()
+        page.locator("#bundle_upload input[type=file]").set_input_files([bundle])
+        expect(page.locator("#autosave_note")).to_contain_text("Autosaved", timeout=30_000)
+        page.screenshot(path=ARTIFACTS / "en-14-projects-opened.png", full_page=True)
+        page.get_by_role("tab", name=EN["tab.storyboard"]).click()
+        expect(page.locator("#board_table")).to_contain_text("Bundle me 📦", timeout=30_000)
+        page.screenshot(path=ARTIFACTS / "en-15-projects-storyboard-back.png", full_page=True)
+    finally:
+        context.close()
+
+    import zipfile
+
+    with zipfile.ZipFile(bundle) as archive:
+        assert "project.json" in archive.namelist()
+        assert "Bundle me 📦" in archive.read("project.json").decode("utf-8")

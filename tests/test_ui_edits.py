@@ -102,3 +102,21 @@ def test_both_ui_languages_have_every_key():
 
     assert set(EN) == set(ZH)
     assert all(ZH[k] and ZH[k] != EN[k] for k in EN if k.startswith("tab."))
+
+
+def test_a_users_second_job_over_the_limit_is_refused_not_queued():
+    from types import SimpleNamespace
+
+    from studio.errors import LimitError
+    from studio.limits import JobQuota
+    from ui.session import RenderJobs
+
+    jobs = RenderJobs(JobQuota(1))
+    me, other = SimpleNamespace(session_hash="me"), SimpleNamespace(session_hash="other")
+    with jobs.running(me):
+        with pytest.raises(LimitError, match="STUDIO_MAX_JOBS_PER_USER"), jobs.running(me):
+            pass
+        with jobs.running(other):  # another user is not affected
+            pass
+    with jobs.running(me):  # the slot is free again once the job ends
+        pass

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from studio.presets import PresetName
 from studio.project import Language, Project, ShotSource
 from studio.settings import Settings
+from ui.i18n import EN, say
 from ui.session import Eta, Workspace
 
 if TYPE_CHECKING:
@@ -29,17 +30,19 @@ def _none_if_blank(value: Any) -> Any:
     return None if value in (None, "", 0) else value
 
 
-def video_options(backend: str | None = "auto", model: str | None = None, steps: float | None = None,
-                  width: float | None = None, height: float | None = None,
+def video_options(settings: Settings, backend: str | None = "auto", model: str | None = None,
+                  steps: float | None = None, width: float | None = None, height: float | None = None,
                   frames: float | None = None) -> VideoOptions:
-    """Video options from form values: blank or 0 means the backend's default."""
+    """Video options from form values: blank or 0 means the backend's default. A model named here comes
+    from a visitor, so it is checked as one (``STUDIO_VISITOR_MODELS``): no folder on the server's disk."""
     from pipelines.shots import VideoOptions
+    from studio.safety_inputs import visitor_model
 
     def number(value: float | None) -> int | None:
         value = _none_if_blank(value)
         return int(value) if value is not None else None
 
-    return VideoOptions(backend=backend or "auto", model=_none_if_blank((model or "").strip()), steps=number(steps),
+    return VideoOptions(backend=backend or "auto", model=visitor_model(model, settings), steps=number(steps),
                         width=number(width), height=number(height), frames=number(frames))
 
 
@@ -99,14 +102,18 @@ def compose_project(settings: Settings, workspace: Workspace, project: Project, 
         raise
 
 
-def compose_status(result: ComposeResult, elapsed_s: float) -> str:
+def compose_status(result: ComposeResult, elapsed_s: float, words: dict[str, str] = EN) -> str:
     size_mb = result.video.stat().st_size / 2**20
-    status = (f"Done: {result.duration_ms / 1000:.1f} s video, {size_mb:.1f} MB ({result.preset}), "
-              f"rendered in {elapsed_s:.1f} s")
+    status = say(words, "status.done", seconds=result.duration_ms / 1000, mb=size_mb, preset=result.preset,
+                 elapsed=elapsed_s)
     if result.beat_sync:
         status += f"\n{result.beat_sync[:1].upper()}{result.beat_sync[1:]}"
     if result.loudness is not None and result.loudness.input_lufs > float("-inf"):
-        status += f"\nSound mastered to {result.loudness.output_lufs:.1f} LUFS"
+        status += "\n" + say(words, "status.mastered", lufs=result.loudness.output_lufs)
+    if result.signed:
+        status += "\n" + say(words, "status.signed")
+    for warning in result.warnings:  # e.g. the visible AI label is off: never lost silently
+        status += "\n" + say(words, "status.warning", text=warning)
     return status
 
 
@@ -140,6 +147,9 @@ def make_draft(settings: Settings, workspace: Workspace, user: str, request: Scr
     folder = workspace.new_render_folder()
 
     def stage(result: Any) -> None:
+        if result.stage is MakeStage.PROJECT and not references:
+            # In the user's projects before any generation: a crash or a kill keeps the storyboard reopenable.
+            workspace.save(user, result.project, result.paths.root)
         if progress is not None:
             progress(result.stage.number / 4, desc=f"{result.stage.value} done")
 

@@ -6,13 +6,11 @@ leave it). Each function's docstring is its MCP tool description.
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
 import gradio as gr
 
-from studio.errors import ProjectError
 from studio.presets import PresetName
 from studio.project import Fit, Project, Transition
 from ui import actions
@@ -22,17 +20,14 @@ from ui.session import API_USER, handler
 
 def load_api_project(studio: Studio, text: str) -> Project:
     """A project from its JSON text, with the file-format path rules against its API folder."""
-    from studio.project_files import migrate, validate_project
+    from studio.limits import check_project_limits
+    from studio.project_files import migrate, parse_project_json, validate_project
 
-    try:
-        data = json.loads(text or "")
-    except json.JSONDecodeError as err:
-        raise ProjectError(f"the project is not valid JSON (line {err.lineno}: {err.msg})") from None
-    if not isinstance(data, dict):
-        raise ProjectError("the project must be a JSON object")
+    data = parse_project_json(text or "", "the project")
     project_id = data.get("id") if isinstance(data.get("id"), str) else Project().id
     root = studio.workspace.project_root(API_USER, project_id)
-    return validate_project(migrate({**data, "id": project_id}), project_root=root)
+    project = validate_project(migrate({**data, "id": project_id}), project_root=root)
+    return check_project_limits(project, studio.settings)
 
 
 def build_api(studio: Studio) -> None:
@@ -59,6 +54,7 @@ def build_api(studio: Studio) -> None:
         backend, model = text("video_backend", "auto"), text("video_model")
         steps, width, height, frames = number("steps", 0), number("width", 0), number("height", 0), number("frames", 0)
         shot_id, prompt = text("shot_id"), text("prompt")
+        count, index, extend_s = number("count", 2), number("index", 0), number("seconds", 1)
         draft = gr.Checkbox(True, label="draft")
         music_library, beat_sync = text("music_library"), gr.Checkbox(False, label="beat_sync")
         video, files, clip = (gr.Video(label="video"), gr.File(file_count="multiple", label="files"),
@@ -108,20 +104,125 @@ def build_api(studio: Studio) -> None:
         return enhance(prompt, settings, project.storyboard.bible).visual_prompt
 
     def _generate(project_json: str, shot: str | None, video_args: list[Any], request: gr.Request,
-                  progress: Any) -> tuple[Project, Any]:
-        from pipelines.shots import render_shot, render_shots
+                  progress: Any, kind: str = "render", **extra: Any) -> tuple[Project, Any]:
+        """One shots-stage call (``pipelines.shots``) on the API project, saved; ``kind`` picks which."""
+        from pipelines import shots as domain
 
         project = load_api_project(studio, project_json)
         root = workspace.project_root(API_USER, project.id)
-        options = actions.video_options(*video_args)
+        options = actions.video_options(settings, *video_args)
         with studio.jobs.running(request) as flag:
             common = {"progress": actions.shots_progress(progress), "cancel": flag.is_set}
             if shot is None:
-                result = render_shots(project, root, options, settings, **common)
+                result = domain.render_shots(project, root, options, settings, **common)
+            elif kind == "vary":
+                result = domain.render_variations(project, root, shot, int(extra["count"] or 0), options, settings,
+                                                  **common)
+            elif kind == "extend":
+                result = domain.extend_shot(project, root, shot, seconds=float(extra["seconds"] or 0),
+                                            options=options, settings=settings, **common)
+            elif kind == "bridge":
+                result = domain.bridge_shots(project, root, shot, options, settings, **common)
             else:
-                result = render_shot(project, root, shot, options, settings, **common)
+                result = domain.render_shot(project, root, shot, options, settings, **common)
         saved, _ = save(result.project)
         return saved, result
+
+    def _status(result: Any) -> str:
+        return f"{len(result.generated)} generated, {len(result.cached)} cached ({result.backend})"
+
+    def _shot_file(project: Project, shot_id: str) -> str:
+        shot = next(s for s in project.shots if s.id == shot_id)
+        return str(workspace.project_root(API_USER, project.id) / shot.media)
+
+    @handler
+    def render_variations(project_json: str, shot_id: str, count: float, video_backend: str, video_model: str,
+                          steps: float, width: float, height: float, frames: float, request: gr.Request,
+                          progress=gr.Progress()) -> tuple[str, list[str], str]:  # noqa: B008
+        """Generate several candidates of one shot (consecutive seeds) to pick from; the shot itself is unchanged
+        until choose_variation.
+
+        Args:
+            project_json: the project, as returned by write_storyboard
+            shot_id: the id of the shot to vary
+            count: how many candidates, 1 to 16
+            video_backend: auto, still (CPU draft), ltx or wan
+            video_model: a model id or local diffusers folder; blank for the default
+            steps: denoising steps; 0 for the model's default
+            width: frame width; 0 for the default
+            height: frame height; 0 for the default
+            frames: frames of each clip; 0 to follow the shot's length
+        Returns:
+            the updated project JSON (the shot's candidates), the candidate clips in order and a status line
+        """
+        saved, result = _generate(project_json, shot_id, [video_backend, video_model, steps, width, height, frames],
+                                  request, progress, "vary", count=count)
+        shot = next(s for s in saved.shots if s.id == shot_id)
+        root = workspace.project_root(API_USER, saved.id)
+        return saved.model_dump_json(indent=2), [str(root / c.media) for c in shot.candidates], _status(result)
+
+    @handler
+    def choose_variation(project_json: str, shot_id: str, index: float) -> tuple[str, str]:
+        """Keep one candidate made by render_variations as the shot (its clip, seed and render info).
+
+        Args:
+            project_json: the project, as returned by render_variations
+            shot_id: the id of the shot
+            index: the candidate's position in the shot's candidates, 0 for the first
+        Returns:
+            the updated project JSON and the kept clip
+        """
+        from pipelines.shots import choose_variation as choose
+
+        project = load_api_project(studio, project_json)
+        saved, text = save(choose(project, shot_id, int(index or 0)))
+        return text, _shot_file(saved, shot_id)
+
+    @handler
+    def extend_shot(project_json: str, shot_id: str, seconds: float, video_backend: str, video_model: str,
+                    steps: float, width: float, height: float, frames: float, request: gr.Request,
+                    progress=gr.Progress()) -> tuple[str, str, str]:  # noqa: B008
+        """Make a generated shot longer without a seam: new frames continue its last frames (LTX only).
+
+        Args:
+            project_json: the project with the shot rendered by the ltx backend
+            shot_id: the id of the shot to extend
+            seconds: how much longer, 0.3 to 20
+            video_backend: ltx (or auto on a GPU)
+            video_model: a model id or local diffusers folder; blank for the default
+            steps: denoising steps; 0 for the shot's own
+            width: unused (the shot's size is kept); 0
+            height: unused (the shot's size is kept); 0
+            frames: unused (follows seconds); 0
+        Returns:
+            the updated project JSON, the extended clip and a status line
+        """
+        saved, result = _generate(project_json, shot_id, [video_backend, video_model, steps, width, height, frames],
+                                  request, progress, "extend", seconds=seconds)
+        return saved.model_dump_json(indent=2), _shot_file(saved, shot_id), _status(result)
+
+    @handler
+    def bridge_shots(project_json: str, shot_id: str, video_backend: str, video_model: str, steps: float,
+                     width: float, height: float, frames: float, request: gr.Request,
+                     progress=gr.Progress()) -> tuple[str, str, str]:  # noqa: B008
+        """Insert and generate a shot that starts on this shot's last frame and ends on the next shot's first.
+
+        Args:
+            project_json: the project, as returned by write_storyboard or render_all
+            shot_id: the id of the shot after which the bridge goes (not the last shot)
+            video_backend: auto, still (CPU draft), ltx or wan
+            video_model: a model id or local diffusers folder; blank for the default
+            steps: denoising steps; 0 for the model's default
+            width: frame width; 0 for the default
+            height: frame height; 0 for the default
+            frames: frames of the clip; 0 to follow the bridge's length
+        Returns:
+            the updated project JSON (one shot more), the bridge clip and a status line
+        """
+        saved, result = _generate(project_json, shot_id, [video_backend, video_model, steps, width, height, frames],
+                                  request, progress, "bridge")
+        bridge_id = result.outcomes[0].shot_id
+        return saved.model_dump_json(indent=2), _shot_file(saved, bridge_id), _status(result)
 
     @handler
     def render_all(project_json: str, video_backend: str, video_model: str, steps: float, width: float,
@@ -224,7 +325,7 @@ def build_api(studio: Studio) -> None:
             _, result = actions.make_draft(
                 settings, workspace, API_USER,
                 actions.script_request(idea, seconds, preset, style, language, seed=seed),
-                actions.video_options(video_backend, video_model, steps, width, height, frames), options,
+                actions.video_options(settings, video_backend, video_model, steps, width, height, frames), options,
                 progress=progress, cancel=flag.is_set)
         return str(result.video), actions.result_files(result), actions.compose_status(result,
                                                                                        time.monotonic() - started)
@@ -275,6 +376,14 @@ def build_api(studio: Studio) -> None:
                   **studio.gpu)
     trigger.click(render_shot, [project_in, shot_id, *video_inputs], [project_out, clip, status],
                   api_name="render_shot", **studio.gpu)
+    trigger.click(render_variations, [project_in, shot_id, count, *video_inputs], [project_out, files, status],
+                  api_name="render_variations", **studio.gpu)
+    trigger.click(choose_variation, [project_in, shot_id, index], [project_out, clip], api_name="choose_variation",
+                  queue=False)
+    trigger.click(extend_shot, [project_in, shot_id, extend_s, *video_inputs], [project_out, clip, status],
+                  api_name="extend_shot", **studio.gpu)
+    trigger.click(bridge_shots, [project_in, shot_id, *video_inputs], [project_out, clip, status],
+                  api_name="bridge_shots", **studio.gpu)
     trigger.click(compose, [project_in, draft], [video, files, status], api_name="compose", **studio.cpu)
     trigger.click(make_short, [idea, seconds, preset, style, language, music_library, beat_sync, *video_inputs,
                                seed], [video, files, status], api_name="make_short", **studio.gpu)

@@ -10,7 +10,7 @@ import gradio as gr
 from studio.presets import PresetName
 from ui import actions
 from ui.context import Studio
-from ui.i18n import t
+from ui.i18n import choices, t
 from ui.session import handler
 
 
@@ -21,7 +21,7 @@ def build_batch_tab(studio: Studio) -> None:
             ideas = gr.Textbox(label=t("batch.ideas"), lines=6, elem_id="batch_ideas", info=t("batch.info"))
             with gr.Row():
                 seconds = gr.Slider(15, 90, value=15, step=1, label=t("idea.seconds"), elem_id="batch_seconds")
-                preset = gr.Dropdown([p.value for p in PresetName], value=PresetName.DRAFT.value,
+                preset = gr.Dropdown(choices("preset", [p.value for p in PresetName]), value=PresetName.DRAFT.value,
                                      label=t("idea.preset"), elem_id="batch_preset")
             with gr.Row():
                 run = gr.Button(t("batch.run"), variant="primary", elem_id="run_batch")
@@ -42,7 +42,7 @@ def build_batch_tab(studio: Studio) -> None:
                                                                     desc=item.idea[:40]))
         with studio.jobs.running(request) as flag:
             result = run_batch_text(text, workspace.new_render_folder(), settings, defaults=defaults,
-                                    video_options=actions.video_options(), progress=report, cancel=flag.is_set)
+                                    video_options=actions.video_options(settings), progress=report, cancel=flag.is_set)
         rows = [[r.item.index, r.item.idea, r.status.value, r.video.name if r.video else r.error or ""]
                 for r in result.items]
         videos = [str(r.video) for r in result.items if r.video is not None]

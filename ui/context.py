@@ -16,13 +16,15 @@ import gradio as gr
 
 from studio.project import Project
 from studio.settings import Settings
+from ui.i18n import words_for
 from ui.session import RenderJobs, Workspace, new_user_id, valid_id
 
 
 @dataclass(frozen=True)
 class View:
     outputs: list[gr.components.Component]
-    render: Callable[[Project, str | None, Path], list[Any]]  # (project, selected shot id, project folder)
+    # (project, selected shot id, project folder, the words of the browser's language) -> the outputs' values
+    render: Callable[[Project, str | None, Path, dict[str, str]], list[Any]]
 
 
 @dataclass
@@ -46,11 +48,15 @@ class Studio:
         """Compositing: its own queue, so an export never waits behind a generation and vice versa."""
         return {"concurrency_id": "cpu", "concurrency_limit": self.settings.compose_concurrency}
 
-    def view(self, outputs: list[gr.components.Component], render: Callable[..., list[Any]]) -> None:
-        self.views.append(View(outputs, render))
+    def view(self, outputs: list[gr.components.Component], render: Callable[..., list[Any]]) -> View:
+        view = View(outputs, render)
+        self.views.append(view)
+        return view
 
-    def changed(self, dependency: Any) -> Any:
-        self.changes.append(dependency)
+    def changed(self, dependency: Any, *, keep: list[gr.components.Component] = ()) -> Any:
+        """Refresh every view after ``dependency``, except the widgets in ``keep``: the ones the user is editing
+        in that event (re-setting them would overwrite what was typed since the event started)."""
+        self.changes.append((dependency, frozenset(id(c) for c in keep)))
         return dependency
 
     def user_id(self, user: str | None) -> str:
@@ -65,23 +71,29 @@ class Studio:
     def save(self, user: str | None, project: Project, source_root: Path | None = None) -> Project:
         return self.workspace.save(self.user_id(user), project, source_root)
 
-    def refresh(self, project: Project | None, selected: str | None, user: str | None) -> list[Any]:
+    def refresh(self, project: Project | None, selected: str | None, user: str | None,
+                request: gr.Request = None, keep: frozenset[int] = frozenset()) -> list[Any]:
         project = self.current(project)
+        words = words_for(request)
         ids = [s.id for s in project.shots]
         selected = selected if selected in ids else (ids[0] if ids else None)
         root = self.root(user, project)
         values: list[Any] = []
         for view in self.views:
-            values += view.render(project, selected, root)
-        return values
+            values += view.render(project, selected, root, words)
+        outputs = self.refresh_outputs()
+        return [gr.skip() if id(c) in keep else value for c, value in zip(outputs, values, strict=True)]
 
     def refresh_outputs(self) -> list[gr.components.Component]:
         return [c for view in self.views for c in view.outputs]
 
     def wire_refresh(self) -> None:
         outputs = self.refresh_outputs()
-        for dependency in self.changes:
-            dependency.success(self.refresh, [self.project, self.selected, self.user], outputs, api_name=False,
+        for dependency, keep in self.changes:
+            def refresh(project, selected, user, request: gr.Request, keep=keep):
+                return self.refresh(project, selected, user, request, keep)
+
+            dependency.success(refresh, [self.project, self.selected, self.user], outputs, api_name=False,
                                queue=False, show_progress="hidden")
 
 

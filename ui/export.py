@@ -9,7 +9,7 @@ import gradio as gr
 
 from ui import actions
 from ui.context import Studio
-from ui.i18n import t
+from ui.i18n import t, words_for
 from ui.session import handler
 
 
@@ -41,7 +41,7 @@ def build_export_tab(studio: Studio) -> None:
                                                  progress=progress, cancel=flag.is_set)
             bundle = actions.bundle_project(workspace, project, root, result.video.parent)
             return (str(result.video), [*actions.result_files(result), str(bundle)],
-                    actions.compose_status(result, time.monotonic() - started))
+                    actions.compose_status(result, time.monotonic() - started, words_for(request)))
 
         return export
 
@@ -49,4 +49,4 @@ def build_export_tab(studio: Studio) -> None:
         button.click(bind(is_draft), [studio.project, studio.user], [video, files, status], api_name=False,
                      **studio.cpu)
     stop.click(studio.jobs.cancel, api_name=False, queue=False)
-    studio.view([posting], lambda project, _selected, _root: [actions.posting_text(project)])
+    studio.view([posting], lambda project, _selected, _root, _words: [actions.posting_text(project)])

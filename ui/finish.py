@@ -9,7 +9,7 @@ from studio.music_library import library
 from studio.project import MusicTrack, Project
 from studio.styles import caption_style, caption_style_presets
 from ui.context import Studio
-from ui.i18n import t
+from ui.i18n import choices, say, t, words_for
 from ui.session import handler
 
 
@@ -20,7 +20,7 @@ def preview_music(track_id: str | None) -> dict:
     track = library().get(track_id)
     if track is None:
         raise gr.Error("That bundled track does not exist.", print_exception=False)
-    return gr.update(value=str(track.path), visible=True, label=f"Preview (试听): {track.label}")
+    return gr.update(value=str(track.path), visible=True)  # its name is in the dropdown right above
 
 
 def finish_project(project: Project, *, style: str, music_library: str | None, music_file: str | None,
@@ -56,10 +56,11 @@ def preview_frame(project: Project, root, settings, at_s: float | None):
 
 def build_finish_tab(studio: Studio) -> None:
     settings = studio.settings
-    tracks = [("—", "")] + [(track.label, track.id) for track in library().values()]
+    tracks = [(t("finish.none"), "")] + [(track.label, track.id) for track in library().values()]
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
-            style = gr.Dropdown(list(caption_style_presets()), label=t("finish.style"), elem_id="caption_style")
+            style = gr.Dropdown(choices("caption", list(caption_style_presets())), label=t("finish.style"),
+                                elem_id="caption_style")
             hook = gr.Textbox(label=t("finish.hook"), max_length=120, elem_id="hook")
             with gr.Row():
                 music_library = gr.Dropdown(tracks, value="", label=t("finish.library"), elem_id="library_music")
@@ -83,29 +84,40 @@ def build_finish_tab(studio: Studio) -> None:
                                  cover_s=cover)
         return studio.save(user, project), selected
 
-    def show(project, user, at_s, cover: bool = False):
+    def show(project, user, at_s, request: gr.Request, cover: bool = False):
         from studio.errors import StudioError
 
         project = studio.current(project)
+        words = words_for(request)
+        if not project.shots:
+            return None, words["finish.empty"]
         try:
             return preview_frame(project, studio.root(user, project), settings, None if cover else at_s), ""
         except StudioError as err:  # a preview that cannot be drawn yet is a hint, not an error dialog
-            return None, f"Preview: {err}"
+            return None, say(words, "status.preview", error=err)
+
+    def show_cover_frame(project, user, request: gr.Request):
+        return show(project, user, None, request, cover=True)
 
     state = [studio.project, studio.user, studio.selected]
-    applied = gr.on([c.input for c in controls], apply, state + controls, [studio.project, studio.selected],
+    # Typing in the hook or cover time saves when the box is left (or Enter), not on every key.
+    triggers = [c.input for c in (style, music_library, music_file, beat_sync, label)]
+    triggers += [c.blur for c in (hook, cover)] + [c.submit for c in (hook, cover)] + [music_file.clear]
+    applied = gr.on(triggers, apply, state + controls, [studio.project, studio.selected],
                     api_name=False, trigger_mode="always_last")
-    studio.changed(applied)
+    studio.changed(applied, keep=controls)
     applied.success(show, [studio.project, studio.user, at], [preview, note], api_name=False, **studio.cpu)
     at.release(show, [studio.project, studio.user, at], [preview, note], api_name=False, **studio.cpu)
-    show_cover.click(lambda p, u: show(p, u, None, cover=True), [studio.project, studio.user], [preview, note],
-                     api_name=False, **studio.cpu)
+    show_cover.click(show_cover_frame, [studio.project, studio.user], [preview, note], api_name=False, **studio.cpu)
     music_library.input(preview_music, music_library, music_preview, api_name=False, queue=False)
 
-    def render(project: Project, _selected, _root):
+    def render(project: Project, _selected, _root, words):
         music = project.music
+        length_s = sum(shot.duration_ms for shot in project.shots) / 1000
         return [project.caption_style.preset, music.library if music and music.library else "",
                 bool(music and music.beat_sync), project.label.visible, project.storyboard.hook,
-                project.cover_time_ms / 1000 if project.cover_time_ms is not None else None]
+                project.cover_time_ms / 1000 if project.cover_time_ms is not None else None,
+                gr.update(maximum=round(length_s, 1) if length_s > 0 else 90),  # the slider spans this short
+                "" if project.shots else words["finish.empty"]]
 
-    studio.view([style, music_library, beat_sync, label, hook, cover], render)
+    studio.view([style, music_library, beat_sync, label, hook, cover, at, note], render)

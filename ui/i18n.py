@@ -52,6 +52,42 @@ EN: dict[str, str] = {
     "batch.ideas": "Ideas, one a line (or CSV with an idea column)",
     "batch.info": "Each idea becomes one draft clip in its own folder.", "batch.run": "Run the batch",
     "batch.results": "Results",
+    "finish.none": "— none —", "finish.empty": "Write a storyboard first: the preview shows a frame of your short.",
+    "board.col.caption": "caption", "board.col.camera": "camera", "board.col.source": "source",
+    "board.col.status": "status", "shots.col.backend": "backend", "shots.col.variations": "variations",
+    "status.written": "{count} shots by the {backend} writer in {seconds:.1f} s",
+    "status.own_media": "{count} shots from your media",
+    "status.shots": "{generated} generated, {cached} from the cache ({backend}{draft}) in {seconds:.1f} s",
+    "status.draft": ", draft", "status.pick_variation": "Click a variation first.",
+    "status.kept": "Variation {number} kept.", "status.autosaved": "Autosaved: `{id}` · {count} shots",
+    "status.unsaved": "Not saved yet: write a storyboard to start.",
+    "status.preview": "Preview: {error}",
+    "status.done": "Done: {seconds:.1f} s video, {mb:.1f} MB ({preset}), rendered in {elapsed:.1f} s",
+    "status.mastered": "Sound mastered to {lufs:.1f} LUFS",
+    "status.signed": "Content credentials (C2PA): signed",
+    "status.warning": "Warning: {text}",
+    **{f"choice.camera.{k}": v for k, v in {
+        "auto": "Automatic", "none": "Still (no move)", "push_in": "Push in", "pull_out": "Pull out",
+        "pan_left": "Pan left", "pan_right": "Pan right", "tilt_up": "Tilt up", "tilt_down": "Tilt down",
+        "parallax": "Parallax"}.items()},
+    **{f"choice.transition.{k}": v for k, v in {"cut": "Cut", "crossfade": "Crossfade",
+                                                  "fade": "Fade through black"}.items()},
+    **{f"choice.source.{k}": v for k, v in {
+        "own": "My own picture or clip, as it is", "text": "Generate from the prompt", "image": "Animate a picture",
+        "clip": "Restyle a clip", "previous": "Continue the previous shot", "bridge": "Bridge between shots"}.items()},
+    **{f"choice.language.{k}": v for k, v in {"auto": "Same as the idea", "zh": "Chinese", "en": "English"}.items()},
+    **{f"choice.preset.{k}": v for k, v in {
+        "douyin": "Douyin", "tiktok": "TikTok", "reels": "Instagram Reels", "shorts": "YouTube Shorts",
+        "xiaohongshu": "Xiaohongshu", "bilibili": "Bilibili", "draft": "Draft (540x960, fast)"}.items()},
+    **{f"choice.style.{k}": v for k, v in {
+        "cinematic": "Cinematic", "anime": "Anime", "3d_cartoon": "3D cartoon", "documentary": "Documentary",
+        "product_ad": "Product ad", "vlog": "Vlog", "watercolor": "Watercolor", "cyberpunk": "Cyberpunk"}.items()},
+    **{f"choice.caption.{k}": v for k, v in {
+        "bold_stroke": "Bold with outline", "shadow": "Soft shadow", "box": "White on a dark box",
+        "yellow_pop": "Yellow pop", "serif_subtitle": "Serif subtitle"}.items()},
+    **{f"choice.backend.{k}": v for k, v in {
+        "auto": "Automatic (GPU model if present, else still drafts)", "ltx": "LTX-Video (GPU)",
+        "wan": "Wan 2.x (GPU)", "still": "Still-image motion (CPU draft)"}.items()},
 }
 
 ZH: dict[str, str] = {
@@ -92,6 +128,40 @@ ZH: dict[str, str] = {
     "projects.download": "下载项目包（zip）", "projects.bundle": "项目包", "projects.upload": "打开项目包（zip）",
     "batch.ideas": "创意，每行一个（或带 idea 列的 CSV）", "batch.info": "每个创意生成一个草稿视频，各自一个文件夹。",
     "batch.run": "开始批量", "batch.results": "结果",
+    "finish.none": "— 无 —", "finish.empty": "请先生成分镜：这里会显示成片的一帧预览。",
+    "board.col.caption": "字幕", "board.col.camera": "运镜", "board.col.source": "来源", "board.col.status": "状态",
+    "shots.col.backend": "后端", "shots.col.variations": "版本数",
+    "status.written": "{backend} 写手生成了 {count} 个镜头，用时 {seconds:.1f} 秒",
+    "status.own_media": "用你的素材生成了 {count} 个镜头",
+    "status.shots": "新生成 {generated} 个，缓存复用 {cached} 个（{backend}{draft}），用时 {seconds:.1f} 秒",
+    "status.draft": "，草稿", "status.pick_variation": "请先点选一个版本。",
+    "status.kept": "已保留第 {number} 个版本。", "status.autosaved": "已自动保存：`{id}` · {count} 个镜头",
+    "status.unsaved": "尚未保存：先生成分镜。",
+    "status.preview": "预览：{error}",
+    "status.done": "完成：{seconds:.1f} 秒视频，{mb:.1f} MB（{preset}），渲染用时 {elapsed:.1f} 秒",
+    "status.mastered": "响度已标准化到 {lufs:.1f} LUFS",
+    "status.signed": "内容凭证（C2PA）：已签名",
+    "status.warning": "注意：{text}",
+    **{f"choice.camera.{k}": v for k, v in {
+        "auto": "自动", "none": "固定（不运镜）", "push_in": "推镜头", "pull_out": "拉镜头", "pan_left": "左摇",
+        "pan_right": "右摇", "tilt_up": "上摇", "tilt_down": "下摇", "parallax": "视差"}.items()},
+    **{f"choice.transition.{k}": v for k, v in {"cut": "硬切", "crossfade": "叠化", "fade": "黑场过渡"}.items()},
+    **{f"choice.source.{k}": v for k, v in {
+        "own": "直接用我的图片或视频", "text": "按提示词生成", "image": "让图片动起来", "clip": "视频改风格",
+        "previous": "接上一个镜头", "bridge": "镜头间衔接"}.items()},
+    **{f"choice.language.{k}": v for k, v in {"auto": "跟随创意", "zh": "中文", "en": "英文"}.items()},
+    **{f"choice.preset.{k}": v for k, v in {
+        "douyin": "抖音", "tiktok": "TikTok", "reels": "Instagram Reels", "shorts": "YouTube Shorts",
+        "xiaohongshu": "小红书", "bilibili": "哔哩哔哩", "draft": "草稿（540x960，快速）"}.items()},
+    **{f"choice.style.{k}": v for k, v in {
+        "cinematic": "电影感", "anime": "动漫", "3d_cartoon": "3D 卡通", "documentary": "纪录片",
+        "product_ad": "产品广告", "vlog": "Vlog", "watercolor": "水彩", "cyberpunk": "赛博朋克"}.items()},
+    **{f"choice.caption.{k}": v for k, v in {
+        "bold_stroke": "粗体描边", "shadow": "柔和阴影", "box": "深色底框白字", "yellow_pop": "醒目黄字",
+        "serif_subtitle": "衬线字幕"}.items()},
+    **{f"choice.backend.{k}": v for k, v in {
+        "auto": "自动（有 GPU 用模型，否则静图草稿）", "ltx": "LTX-Video（GPU）", "wan": "Wan 2.x（GPU）",
+        "still": "静图运镜（CPU 草稿）"}.items()},
 }
 
 I18N = gr.I18n(en=EN, **{"zh-CN": ZH, "zh": ZH})
@@ -101,3 +171,21 @@ def t(key: str) -> gr.i18n.I18nData:
     if key not in EN:
         raise KeyError(f"no English text for the UI key {key!r}")
     return I18N(key)
+
+
+def choices(group: str, values) -> list[tuple[gr.i18n.I18nData, str]]:
+    """Dropdown choices shown in the browser's language; the values (what handlers and the API get) stay as is."""
+    return [(t(f"choice.{group}.{value}"), value) for value in values]
+
+
+def words_for(request: gr.Request | None) -> dict[str, str]:
+    """The table for texts made on the server (statuses with numbers in them), chosen like the browser's
+    language: Accept-Language starting with zh gives Chinese; anything else, or no request (the API), English."""
+    headers = getattr(request, "headers", None) or {}
+    language = (headers.get("accept-language") or "").strip().lower()
+    return ZH if language.startswith("zh") else EN
+
+
+def say(words: dict[str, str], key: str, **values) -> str:
+    """One server-made text in the chosen language, with its numbers filled in."""
+    return (words.get(key) or EN[key]).format(**values)

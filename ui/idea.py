@@ -12,7 +12,7 @@ from studio.presets import PresetName
 from studio.project import Language
 from ui import actions
 from ui.context import Studio
-from ui.i18n import t
+from ui.i18n import choices, say, t, words_for
 from ui.session import handler
 
 SCRIPT_STYLES = ["cinematic", "anime", "3d_cartoon", "documentary", "product_ad", "vlog", "watercolor", "cyberpunk"]
@@ -24,13 +24,14 @@ def build_idea_tab(studio: Studio) -> None:
         with gr.Column(scale=3):
             idea = gr.Textbox(label=t("idea.idea"), lines=3, elem_id="idea", placeholder=t("idea.placeholder"))
             with gr.Row():
-                language = gr.Dropdown([lang.value for lang in Language], value="auto", label=t("idea.language"),
-                                       elem_id="idea_language")
+                language = gr.Dropdown(choices("language", [lang.value for lang in Language]), value="auto",
+                                       label=t("idea.language"), elem_id="idea_language")
                 seconds = gr.Slider(15, 90, value=30, step=1, label=t("idea.seconds"), elem_id="idea_seconds")
             with gr.Row():
-                preset = gr.Dropdown([p.value for p in PresetName], value=PresetName.DOUYIN.value,
-                                     label=t("idea.preset"), elem_id="idea_preset")
-                style = gr.Dropdown(SCRIPT_STYLES, value="cinematic", label=t("idea.style"), elem_id="idea_style")
+                preset = gr.Dropdown(choices("preset", [p.value for p in PresetName]),
+                                     value=PresetName.DOUYIN.value, label=t("idea.preset"), elem_id="idea_preset")
+                style = gr.Dropdown(choices("style", SCRIPT_STYLES), value="cinematic", label=t("idea.style"),
+                                    elem_id="idea_style")
             with gr.Accordion(t("idea.more"), open=False):
                 references = gr.File(label=t("idea.references"), file_count="multiple", file_types=["image"],
                                      elem_id="references", height=120)
@@ -55,20 +56,21 @@ def build_idea_tab(studio: Studio) -> None:
 
     @handler
     def write_board(project, user, selected, idea, seconds, preset, style, language, notes, script, references,
-                    progress=gr.Progress()):  # noqa: B008 (Gradio's idiom)
+                    request: gr.Request, progress=gr.Progress()):  # noqa: B008 (Gradio's idiom)
         from pipelines.script_writer import write_storyboard
 
         progress(0, desc="Writing the storyboard")
-        request = actions.script_request(idea, seconds, preset, style, language, notes, script)
-        result = write_storyboard(request, settings)
+        ask = actions.script_request(idea, seconds, preset, style, language, notes, script)
+        result = write_storyboard(ask, settings)
         current = studio.current(project)
         from pipelines.make import MakeOptions, build_project
 
-        made = build_project(request, result, MakeOptions(caption_style=current.caption_style.preset),
-                             seed=request.seed if request.seed is not None else int(time.time()) % 2**31)
+        made = build_project(ask, result, MakeOptions(caption_style=current.caption_style.preset),
+                             seed=ask.seed if ask.seed is not None else int(time.time()) % 2**31)
         made = actions.with_references(made, references)
         saved = studio.save(user, made)
-        note = f"{len(saved.shots)} shots by the {result.backend_used.value} writer in {result.elapsed_s:.1f} s"
+        note = say(words_for(request), "status.written", count=len(saved.shots), backend=result.backend_used.value,
+                   seconds=result.elapsed_s)
         return saved, saved.shots[0].id if saved.shots else None, note
 
     @handler
@@ -81,19 +83,20 @@ def build_idea_tab(studio: Studio) -> None:
             project, composed = actions.make_draft(
                 settings, workspace, studio.user_id(user),
                 actions.script_request(idea, seconds, preset, style, language, notes, script),
-                actions.video_options(), MakeOptions(), references=references, progress=progress,
+                actions.video_options(settings), MakeOptions(), references=references, progress=progress,
                 cancel=flag.is_set)
         return (project, project.shots[0].id if project.shots else None, str(composed.video),
-                actions.result_files(composed), actions.compose_status(composed, time.monotonic() - started))
+                actions.result_files(composed),
+                actions.compose_status(composed, time.monotonic() - started, words_for(request)))
 
     @handler
-    def from_media(user, media, captions, preset):
+    def from_media(user, media, captions, preset, request: gr.Request):
         from studio.assemble import QuickOptions, project_from_media
 
         project = project_from_media(media or [], caption_lines(captions), QuickOptions(preset=PresetName(preset)),
                                      settings)
         saved = studio.save(user, project)
-        return saved, saved.shots[0].id, f"{len(saved.shots)} shots from your media"
+        return saved, saved.shots[0].id, say(words_for(request), "status.own_media", count=len(saved.shots))
 
     state = [studio.project, studio.user, studio.selected]
     studio.changed(write.click(write_board, state + request_inputs + [references],
@@ -104,7 +107,7 @@ def build_idea_tab(studio: Studio) -> None:
     studio.changed(use_media.click(from_media, [studio.user, media, captions, preset],
                                    [studio.project, studio.selected, status], api_name=False))
 
-    def render(project, _selected, _root):
+    def render(project, _selected, _root, _words):
         return [project.preset.value]
 
     studio.view([preset], render)

@@ -11,7 +11,7 @@ import gradio as gr
 from studio.project import Project
 from ui import actions
 from ui.context import Studio
-from ui.i18n import t
+from ui.i18n import say, t
 from ui.session import handler
 
 
@@ -66,14 +66,14 @@ def build_projects_tab(studio: Studio) -> None:
     studio.changed(bundle_in.upload(import_bundle, [studio.user, bundle_in], [studio.project, studio.selected],
                                     api_name=False))
 
-    def render(project: Project, _selected, root):
+    def render(project: Project, _selected, root, words):
         user = root.parent.name
         choices = []
         for project_id in workspace.project_ids(user):
             title = project.storyboard.title if project_id == project.id else ""
             choices.append((f"{title or project_id[:8]} ({project_id[:8]})", project_id))
-        note = (f"Autosaved: `{root.name[:8]}` · {len(project.shots)} shots"
-                if (root / "project.json").exists() else "Not saved yet: write a storyboard to start.")
+        note = (say(words, "status.autosaved", id=root.name[:8], count=len(project.shots))
+                if (root / "project.json").exists() else words["status.unsaved"])
         return [gr.update(choices=choices, value=project.id if (root / "project.json").exists() else None), note]
 
     studio.view([mine, saved], render)

@@ -25,6 +25,7 @@ from pathlib import Path
 import gradio as gr
 
 from studio.errors import ProjectError, StudioError
+from studio.limits import JobQuota
 from studio.project import Project
 from studio.settings import Settings
 
@@ -130,36 +131,47 @@ class Workspace:
         return folder
 
     def clean_renders(self, now: float | None = None) -> int:
-        """Remove render folders older than the configured age; returns how many went."""
+        """Remove render folders older than the configured age, and the scratch of jobs whose process died
+        (a killed compose's job folder) with the render folders that leaves empty; returns how many went."""
+        from studio.scratch import sweep_stale
+
         if not self.renders.is_dir():
             return 0
         limit = (now or time.time()) - self.settings.render_max_age_h * 3600
         removed = 0
         for folder in self.renders.iterdir():
-            if folder.is_dir() and folder.stat().st_mtime < limit:
+            if not folder.is_dir():
+                continue
+            if folder.stat().st_mtime < limit:
                 shutil.rmtree(folder, ignore_errors=True)
+                removed += 1
+            elif sweep_stale(folder) and not any(folder.iterdir()):
+                folder.rmdir()
                 removed += 1
         return removed
 
 
 class RenderJobs:
-    """Cancel flags of running jobs, one per browser or API session (a session runs one job at a time)."""
+    """Cancel flags of running jobs, one per browser or API session, and the per-user job limit
+    (``STUDIO_MAX_JOBS_PER_USER``): a job over the limit is refused with one sentence, not queued."""
 
-    def __init__(self) -> None:
+    def __init__(self, quota: JobQuota | None = None) -> None:
         self._flags: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
+        self.quota = quota
 
     @contextlib.contextmanager
     def running(self, request: gr.Request | None) -> Iterator[threading.Event]:
         session = (request.session_hash if request is not None else None) or uuid.uuid4().hex
-        with self._lock:
-            flag = self._flags[session] = threading.Event()
-        try:
-            yield flag
-        finally:
+        with self.quota.hold(session) if self.quota is not None else contextlib.nullcontext():
             with self._lock:
-                if self._flags.get(session) is flag:
-                    del self._flags[session]
+                flag = self._flags[session] = threading.Event()
+            try:
+                yield flag
+            finally:
+                with self._lock:
+                    if self._flags.get(session) is flag:
+                        del self._flags[session]
 
     def cancel(self, request: gr.Request) -> None:
         """Stop this session's running job at its next step or frame; a no-op when none is running."""

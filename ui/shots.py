@@ -12,7 +12,7 @@ from studio.project import Project
 from studio.project_files import resolve_media
 from ui import actions
 from ui.context import Studio, shot_choices
-from ui.i18n import t
+from ui.i18n import choices, say, t, words_for
 from ui.session import handler
 
 
@@ -37,7 +37,8 @@ def build_shots_tab(studio: Studio) -> None:
     with gr.Row(equal_height=False):
         with gr.Column(scale=2):
             with gr.Row():
-                backend = gr.Dropdown(list(BACKENDS), value="auto", label=t("shots.backend"), elem_id="video_backend")
+                backend = gr.Dropdown(choices("backend", list(BACKENDS)), value="auto", label=t("shots.backend"),
+                                      elem_id="video_backend")
                 model = gr.Textbox(label=t("shots.model"), elem_id="video_model", placeholder=settings.ltx_model)
                 steps = gr.Number(value=0, minimum=0, maximum=100, label=t("shots.steps"), elem_id="video_steps")
             pick = gr.Dropdown([], label=t("board.pick"), elem_id="shots_pick", interactive=True)
@@ -70,7 +71,7 @@ def build_shots_tab(studio: Studio) -> None:
 
         project = studio.current(project)
         root = studio.root(user, project)
-        video = actions.video_options(backend, model, steps)
+        video = actions.video_options(studio.settings, backend, model, steps)
         report = actions.shots_progress(progress)
         started = time.monotonic()
         with studio.jobs.running(request) as flag:
@@ -88,8 +89,10 @@ def build_shots_tab(studio: Studio) -> None:
             else:
                 result = domain.bridge_shots(project, root, selected or "", video, settings, **common)
         saved = studio.save(user, result.project)
-        note = (f"{len(result.generated)} generated, {len(result.cached)} from the cache ({result.backend}"
-                f"{', draft' if result.draft else ''}) in {time.monotonic() - started:.1f} s")
+        words = words_for(request)
+        note = say(words, "status.shots", generated=len(result.generated), cached=len(result.cached),
+                   backend=result.backend, draft=words["status.draft"] if result.draft else "",
+                   seconds=time.monotonic() - started)
         return saved, selected, "\n".join([note, *result.notes])
 
     def bind(kind: str):
@@ -114,21 +117,22 @@ def build_shots_tab(studio: Studio) -> None:
     variations.select(select_variation, None, [chosen], api_name=False, queue=False)
 
     @handler
-    def keep(project, user, selected, index):
+    def keep(project, user, selected, index, request: gr.Request):
         from pipelines.shots import choose_variation
 
         if index is None:
-            return studio.current(project), selected, "Click a variation first."
+            return studio.current(project), selected, say(words_for(request), "status.pick_variation")
         project = choose_variation(studio.current(project), selected or "", int(index))
-        return studio.save(user, project), selected, f"Variation {int(index) + 1} kept."
+        return studio.save(user, project), selected, say(words_for(request), "status.kept", number=int(index) + 1)
 
     studio.changed(choose.click(keep, state + [chosen], [studio.project, studio.selected, status], api_name=False))
 
-    def render(project: Project, selected: str | None, root):
+    def render(project: Project, selected: str | None, root, words):
         shot = next((s for s in project.shots if s.id == selected), None)
         candidates = ([(str(resolve_media(c.media, root)), f"seed {c.seed}") for c in shot.candidates]
                       if shot else [])
-        return [gr.update(choices=shot_choices(project), value=selected), status_rows(project),
-                gallery_items(project, root), candidates]
+        headers = ["#", *(words[k] for k in ("board.col.status", "shots.col.backend", "shots.col.variations")), "s"]
+        return [gr.update(choices=shot_choices(project), value=selected),
+                {"headers": headers, "data": status_rows(project)}, gallery_items(project, root), candidates]
 
     studio.view([pick, table, gallery, variations], render)

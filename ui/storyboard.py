@@ -13,7 +13,7 @@ import gradio as gr
 from studio.errors import ProjectValidationError
 from studio.project import Bible, BibleEntry, CameraMove, Project, Shot, ShotSource, ShotStatus, Transition
 from ui.context import Studio, shot_choices
-from ui.i18n import t
+from ui.i18n import choices, t
 from ui.session import handler
 
 OWN_MEDIA = "own"  # the source choice meaning "show the shot's media as it is"
@@ -94,9 +94,15 @@ def source_label(shot: Shot) -> str:
     return OWN_MEDIA if shot.media and shot.render is None else ShotSource.TEXT.value
 
 
-def overview(project: Project) -> list[list]:
-    return [[i, shot.caption, round(shot.duration_ms / 1000, 1), shot.camera_move.value, source_label(shot),
-             shot.status.value]
+def overview(project: Project, words: dict[str, str] | None = None) -> list[list]:
+    """The shot table's rows; camera moves and sources named in the browser's language when ``words`` is given."""
+    words = words or {}
+
+    def name(group: str, value: str) -> str:
+        return words.get(f"choice.{group}.{value}", value)
+
+    return [[i, shot.caption, round(shot.duration_ms / 1000, 1), name("camera", shot.camera_move.value),
+             name("source", source_label(shot)), shot.status.value]
             for i, shot in enumerate(project.shots, start=1)]
 
 
@@ -122,11 +128,13 @@ def build_storyboard_tab(studio: Studio) -> None:
             with gr.Row():
                 seconds = gr.Number(label=t("board.seconds"), minimum=0.3, maximum=120, step=0.5,
                                     elem_id="shot_seconds")
-                camera = gr.Dropdown([c.value for c in CameraMove], label=t("board.camera"), elem_id="shot_camera")
-                transition = gr.Dropdown([c.value for c in Transition], label=t("board.transition"),
+                camera = gr.Dropdown(choices("camera", [c.value for c in CameraMove]), label=t("board.camera"),
+                                     elem_id="shot_camera")
+                transition = gr.Dropdown(choices("transition", [c.value for c in Transition]),
+                                         label=t("board.transition"),
                                          elem_id="shot_transition")
             with gr.Row():
-                source = gr.Dropdown(SOURCES, label=t("board.source"), elem_id="shot_source")
+                source = gr.Dropdown(choices("source", SOURCES), label=t("board.source"), elem_id="shot_source")
                 source_file = gr.File(label=t("board.source_file"), file_types=["image", "video"],
                                       elem_id="shot_source_file", height=90)
             with gr.Row():
@@ -195,14 +203,17 @@ def build_storyboard_tab(studio: Studio) -> None:
                                       [studio.project, studio.selected], api_name=False))
     studio.changed(pick.input(lambda s: s, [pick], [studio.selected], api_name=False, queue=False))
 
-    def render(project: Project, selected: str | None, _root):
+    def render(project: Project, selected: str | None, _root, words):
         shot = next((s for s in project.shots if s.id == selected), None)
         fields = ([shot.visual_prompt, shot.caption, shot.voiceover, shot.duration_ms / 1000, shot.camera_move.value,
                    shot.transition.value, source_label(shot)]
                   if shot else ["", "", "", None, None, None, None])
         board = project.storyboard
         characters = "\n".join(f"{c.name}: {c.description}" for c in board.bible.characters)
-        return [overview(project), gr.update(choices=shot_choices(project), value=selected), *fields, None,
+        headers = ["#", words["board.col.caption"], "s",
+                   *(words[f"board.col.{c}"] for c in ("camera", "source", "status"))]
+        return [{"headers": headers, "data": overview(project, words)},
+                gr.update(choices=shot_choices(project), value=selected), *fields, None,
                 board.title, " ".join(f"#{h}" for h in board.hashtags), board.description, board.bible.look,
                 characters]
 
