@@ -105,6 +105,7 @@ class BatchDefaults:
     request: ScriptRequest = field(default_factory=lambda: ScriptRequest(idea=""))
     options: MakeOptions = MakeOptions()
     base_dir: Path | None = None  # relative music paths in the ideas are relative to this (the file's folder)
+    music_files: bool = True  # may a row's music name a file? Not for pasted ideas: a visitor names bundled tracks
 
 
 @dataclass(frozen=True)
@@ -295,7 +296,7 @@ def item_request(item: BatchItem, defaults: BatchDefaults) -> ScriptRequest:
 def item_options(item: BatchItem, defaults: BatchDefaults) -> MakeOptions:
     options = defaults.options
     if item.music is not None:
-        music_file, music_library = _music_source(item.music, defaults.base_dir)
+        music_file, music_library = _music_source(item.music, defaults.base_dir, files=defaults.music_files)
         options = dataclasses.replace(options, music=music_file, music_library=music_library)
     if item.beat_sync is not None:
         options = dataclasses.replace(options, beat_sync=item.beat_sync)
@@ -304,10 +305,16 @@ def item_options(item: BatchItem, defaults: BatchDefaults) -> MakeOptions:
     return options
 
 
-def _music_source(value: str, base_dir: Path | None) -> tuple[Path | None, str | None]:
-    """A file when one exists (relative to the ideas file), else a bundled track id (``make`` checks it)."""
+def _music_source(value: str, base_dir: Path | None, *, files: bool = True) -> tuple[Path | None, str | None]:
+    """A file when one exists (relative to the ideas file), else a bundled track id (``make`` checks it).
+    With ``files`` off only bundled tracks are accepted, so pasted text cannot reach files on the server."""
     from studio.music_library import library
 
+    if not files:
+        if value not in library():
+            raise ProjectValidationError(f"music {value!r} is not a bundled track; choose one of: "
+                                         f"{', '.join(library())}")
+        return None, value
     path = Path(value).expanduser()
     if not path.is_absolute() and base_dir is not None:
         path = base_dir / path
@@ -357,7 +364,10 @@ def _run_item(item: BatchItem, out_dir: Path, settings: Settings, defaults: Batc
     output = folder / f"{item.slug}.mp4"
     if item.error is not None:
         return BatchItemResult(item, BatchStatus.FAILED, folder, error=item.error)
-    request, options = item_request(item, defaults), item_options(item, defaults)
+    try:
+        request, options = item_request(item, defaults), item_options(item, defaults)
+    except StudioError as err:  # e.g. a music column naming a file where only bundled tracks are allowed
+        return BatchItemResult(item, BatchStatus.FAILED, folder, error=str(err))
     fingerprint = _fingerprint(request, options, video)
     done = _finished(folder, output, fingerprint)
     if done is not None:
@@ -457,7 +467,9 @@ def run_batch(items: Sequence[BatchItem], out_dir: str | Path, settings: Setting
 def run_batch_text(text: str, out_dir: str | Path, settings: Settings, *, defaults: BatchDefaults = BatchDefaults(),
                    video_options: VideoOptions | None = None, progress: BatchProgress | None = None,
                    cancel: Cancel | None = None) -> BatchResult:
-    """The UI's entry: pasted ideas (one a line, or CSV with an ``idea`` header) run as one batch."""
+    """The UI's entry: pasted ideas (one a line, or CSV with an ``idea`` header) run as one batch. Their music
+    column may name bundled tracks only: the text comes from a visitor, the files are the server's."""
+    defaults = dataclasses.replace(defaults, music_files=False)
     return run_batch(parse_ideas(text or "", source="the pasted ideas"), out_dir, settings, defaults=defaults,
                      video_options=video_options, progress=progress, cancel=cancel)
 

@@ -32,6 +32,7 @@ from pipelines.video_types import Cancel, Progress, VideoRequest, VideoResult, V
 
 TITLE_MAX_CHARS = 60
 DRAFT_TAG = "DRAFT 草稿"
+TITLE_CENTER_Y = 0.4  # where a card's text sits, as a fraction of the frame's height
 PARALLAX = "parallax"
 FLAT_PARALLAX_NOTE = ("still: a photo or a frame has no depth layers, so parallax is shown as a gentle push-in "
                       "(only title cards have layers to move)")
@@ -61,7 +62,7 @@ def _palette(seed_text: str) -> tuple[tuple[int, int, int], tuple[int, int, int]
 
 
 def title_card(text: str, size: tuple[int, int], *, style: Any = None, fonts: Any = None, seed_text: str = ""):
-    """A vertical gradient with soft light shapes and the text set like the hook title, centred."""
+    """A vertical gradient with soft light shapes and the text set like the hook title, above the middle."""
     background, title, (tag, tag_at) = title_card_layers(text, size, style=style, fonts=fonts, seed_text=seed_text)
     card = background
     if title is not None:
@@ -72,8 +73,8 @@ def title_card(text: str, size: tuple[int, int], *, style: Any = None, fonts: An
 
 def title_card_layers(text: str, size: tuple[int, int], *, style: Any = None, fonts: Any = None,
                       seed_text: str = "") -> tuple[Any, Any, tuple[Any, tuple[int, int]]]:
-    """A title card's layers: the background (RGB), the title (RGBA, to centre; ``None`` without text) and the
-    DRAFT tag (RGBA) with its position."""
+    """A title card's layers: the background (RGB), the title (RGBA, padded below so that centring it puts
+    the text at ``TITLE_CENTER_Y``; ``None`` without text) and the DRAFT tag (RGBA) with its position."""
     from PIL import Image, ImageDraw, ImageFilter
 
     from studio.captions import render_hook_title, render_label
@@ -107,6 +108,13 @@ def title_card_layers(text: str, size: tuple[int, int], *, style: Any = None, fo
         except CaptionError:
             title = render_hook_title(text[:24] + "…", style, max_width_px=round(width * 0.84), scale=scale,
                                       fonts=fonts).image
+    if title is not None:
+        # Centring this layer puts the text's middle at TITLE_CENTER_Y of the frame: above the caption band
+        # (captions sit in the lower part of the safe zone), so the card never covers its own caption.
+        pad = round(height * (1 - 2 * TITLE_CENTER_Y))
+        raised = Image.new("RGBA", (title.width, title.height + pad), (0, 0, 0, 0))
+        raised.paste(title, (0, 0))
+        title = raised
     # Say what it is on the picture itself: a storyboard card, not generated footage.
     tag = render_label(DRAFT_TAG, glyph_px=max(4.0, width * 0.025), fonts=fonts).image
     return card, title, (tag, (round(width * 0.94) - tag.width, round(height * 0.08)))

@@ -233,3 +233,17 @@ def test_the_readme_csv_example_parses():
     assert (first.error, second.error) == (None, None)
     assert (first.preset, first.music, first.beat_sync) == (PresetName.DOUYIN, "sunny_pop", True)
     assert (second.idea, second.seconds, second.seed) == ("A tiny robot finds a flower, and keeps it", 15, 7)
+
+
+def test_pasted_ideas_may_name_bundled_music_but_not_server_files(tmp_path, monkeypatch):
+    from pipelines.batch import BatchStatus, run_batch_text
+
+    secret = tmp_path / "someone_elses.wav"
+    secret.write_bytes(b"RIFF")
+    text = f"idea,music\nA kite over the sea,{secret}\n"
+    calls = []
+    monkeypatch.setattr("pipelines.make.make_short", lambda *a, **k: calls.append(a))
+    settings = Settings.from_env({"STUDIO_DATA_DIR": str(tmp_path / "data")})
+    result = run_batch_text(text, tmp_path / "out", settings)
+    (item,) = result.items
+    assert item.status is BatchStatus.FAILED and "is not a bundled track" in item.error and not calls

@@ -155,6 +155,7 @@ def test_ctrl_c_during_shots_says_how_to_finish(capsys, tmp_path, monkeypatch):
     code, _, stderr = _make(capsys, out, "A kite over the sea", *DRAFT)
     last = stderr.strip().splitlines()[-1]
     assert code == 130 and last.startswith("error: cancelled;") and "studio render" in last
+    assert "--video-backend still" in last  # the resume renders with the same backend, so the cache hits
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ctrl.project.json"]
 
 
