@@ -76,3 +76,22 @@ def test_clip_with_no_decodable_frame_is_named(tmp_path):
     decoder = _decoder(info)
     with pytest.raises(CorruptMediaError, match="ok.mp4: no video frame could be decoded"):
         _frame(decoder, 0)
+
+
+def test_a_phone_photo_stands_up_the_way_its_exif_orientation_says(tmp_path):
+    from studio.media import load_image, probe_image
+
+    # Stored landscape (40x20, left half red), tagged "rotate 90 CW to display" as phones do (orientation 6).
+    stored = Image.new("RGB", (40, 20), (0, 0, 255))
+    stored.paste((255, 0, 0), (0, 0, 20, 20))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    path = tmp_path / "phone.jpg"
+    stored.save(path, "JPEG", exif=exif, quality=95)
+    settings = Settings.from_env({})
+    shown = load_image(path, settings)
+    assert shown.size == (20, 40)
+    top, bottom = np.asarray(shown)[2, 10], np.asarray(shown)[-3, 10]
+    assert top[0] > 200 and top[2] < 60  # the red half is on top once rotated clockwise
+    assert bottom[2] > 200 and bottom[0] < 60
+    assert (probe_image(path, settings).width, probe_image(path, settings).height) == (20, 40)
