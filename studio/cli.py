@@ -1,4 +1,4 @@
-"""Command line: ``python -m studio batch|compose|make|music|render|schema|script``.
+"""Command line: ``python -m studio batch|bundle|compose|make|music|render|schema|script``.
 
 The CLI drives the same functions as the UI. Bad input prints one line starting with "error:" and
 exits non-zero (2 for bad input, 1 for a failed render, 3 for a missing tool, 130 when cancelled);
@@ -30,7 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m studio", description="Short vertical video studio.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for add_command in (_add_compose, _add_make, _add_batch, _add_render, _add_music, _add_schema, _add_script):
+    for add_command in (_add_compose, _add_make, _add_batch, _add_render, _add_bundle, _add_music, _add_schema,
+                        _add_script):
         add_command(commands)
     return parser
 
@@ -206,6 +207,19 @@ def _add_script_flags(command, *, idea: bool = True) -> None:
                          + ("" if idea else " (mixed into each idea's own seed)"))
 
 
+def _add_bundle(commands) -> None:
+    bundle = commands.add_parser("bundle", help="pack a project and its media into one zip, or open one")
+    actions = bundle.add_subparsers(dest="bundle_action", required=True, parser_class=_Parser)
+    pack = actions.add_parser("export", help="zip PROJECT.json with every file it uses")
+    pack.set_defaults(handler=_run_bundle_export)
+    pack.add_argument("project", metavar="PROJECT.json")
+    pack.add_argument("-o", "--output", required=True, metavar="OUT.zip")
+    unpack = actions.add_parser("open", help="unpack a bundle into a new folder (checked: no paths out, no bombs)")
+    unpack.set_defaults(handler=_run_bundle_open)
+    unpack.add_argument("bundle", metavar="BUNDLE.zip")
+    unpack.add_argument("-o", "--output", required=True, metavar="NEW_FOLDER")
+
+
 def _add_music(commands) -> None:
     commands.add_parser("music", help="list the bundled music").set_defaults(handler=_run_music)
 
@@ -271,6 +285,27 @@ def _report(result) -> None:
     if result.loudness is not None and result.loudness.input_lufs > float("-inf"):
         print(f"  sound: mastered to {result.loudness.output_lufs:.1f} LUFS, true peak "
               f"{result.loudness.true_peak_dbtp:.1f} dBTP")
+
+
+def _run_bundle_export(args: argparse.Namespace) -> int:
+    from studio.bundles import export_bundle
+    from studio.project_files import load_project
+
+    if Path(args.output).suffix.lower() != ".zip":
+        raise StudioError(f"output {Path(args.output).name!r} must end in .zip")
+    project, root = load_project(args.project)
+    print(f"wrote {export_bundle(project, root, args.output)}")
+    return 0
+
+
+def _run_bundle_open(args: argparse.Namespace) -> int:
+    from studio.bundles import import_bundle
+    from studio.settings import Settings
+
+    settings = Settings.from_env()
+    project, folder = import_bundle(args.bundle, args.output, max_bytes=settings.max_bundle_mb * 2**20)
+    print(f"opened {len(project.shots)} shots into {folder / 'project.json'}")
+    return 0
 
 
 def _run_music(args: argparse.Namespace) -> int:

@@ -101,3 +101,30 @@ def test_the_bundle_importer_refuses_each_case_in_one_sentence_and_leaves_nothin
     after = {path: facts for path, facts in hostile.tree(tmp_path).items() if path != "user"}
     assert after == before, "the importer wrote outside its target or changed its input"
     assert not (tmp_path / "user").exists() or list((tmp_path / "user").iterdir()) == [], "no staging left"
+
+
+@pytest.mark.parametrize("case", BUNDLES, ids=[c.id for c in BUNDLES])
+def test_python_m_studio_bundle_open_refuses_each_case_in_one_line(case, env, capsys, monkeypatch):
+    monkeypatch.setenv("STUDIO_MAX_BUNDLE_MB", "1")
+    folder = env / "case"
+    folder.mkdir()
+    bundle = case.make(folder)
+    before = hostile.tree(env)
+    code = main(["bundle", "open", str(bundle), "-o", str(env / "opened")])
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert code == 2 and len(lines) == 1 and lines[0].startswith("error: ") and case.needle in lines[0], err
+    assert hostile.tree(env) == before, "a refused bundle wrote or changed files"
+
+
+def test_a_bundle_round_trips_through_the_cli_and_renders(env, capsys):
+    folder = env / "made"
+    folder.mkdir()
+    make_image(folder / "img.png", (320, 568), (40, 120, 200), "gradient")
+    (folder / "p.project.json").write_text(json.dumps(hostile.project_data([{"media": "img.png",
+                                                                                "duration_ms": 600}])))
+    assert main(["bundle", "export", str(folder / "p.project.json"), "-o", str(env / "p.zip")]) == 0
+    assert main(["bundle", "open", str(env / "p.zip"), "-o", str(env / "opened")]) == 0
+    assert main(["render", str(env / "opened" / "project.json"), "--preset", "draft", "-o",
+                 str(env / "out.mp4")]) == 0
+    assert (env / "out.mp4").stat().st_size > 0
