@@ -214,15 +214,9 @@ def main() -> int:
     text = "\n".join(lines)
     print(text)
     if not args.no_write:
-        results = ROOT / "bench" / "RESULTS.md"
-        current = results.read_text(encoding="utf-8") if results.exists() else ""
-        start, end = "<!-- audio-bench:start -->", "<!-- audio-bench:end -->"
-        block = f"{start}\n{text}\n{end}"
-        if start in current and end in current:
-            current = current[: current.index(start)] + block + current[current.index(end) + len(end):]
-        else:
-            current = current.rstrip() + "\n\n" + block + "\n"
-        results.write_text(current, encoding="utf-8")
+        from bench.results import write_section
+
+        write_section("audio-bench", text)
     return 0
 
 

@@ -46,12 +46,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # bench.results
 PYTHON = sys.executable
 TARGET_UI_S = 3.0
 TARGET_MAKE_S = 60.0
 HEAVY = ("torch", "diffusers", "transformers", "librosa", "moviepy", "xgrammar", "cv2")
 IDEA = "A tiny robot finds the last living flower in a dusty city and protects it from a storm"
-START, END = "<!-- e2e-bench:start -->", "<!-- e2e-bench:end -->"
 
 BARE_APP = """
 import sys
@@ -321,14 +321,9 @@ def main() -> int:
     text = "\n".join(lines)
     print(text)
     if not args.no_write:
-        results = ROOT / "bench" / "RESULTS.md"
-        current = results.read_text(encoding="utf-8") if results.exists() else ""
-        block = f"{START}\n{text}\n{END}"
-        if START in current and END in current:
-            current = current[: current.index(START)] + block + current[current.index(END) + len(END):]
-        else:
-            current = current.rstrip() + "\n\n" + block + "\n"
-        results.write_text(current, encoding="utf-8")
+        from bench.results import write_section
+
+        write_section("e2e-bench", text)
     return 0
 
 

@@ -41,7 +41,6 @@ sys.path.insert(0, str(ROOT))
 
 from tests.helpers.server import AppProcess, RssSampler, tree_rss  # noqa: E402
 
-START, END = "<!-- load-bench:start -->", "<!-- load-bench:end -->"
 SUBJECTS = ("lighthouse", "violin", "bicycle", "volcano", "submarine", "teapot", "kite", "glacier", "robot",
             "cactus", "comet", "penguin", "lantern", "harbor", "meadow", "castle")
 
@@ -177,14 +176,9 @@ def main() -> int:
     text = "\n".join(lines)
     print(text)
     if not args.no_write:
-        results = ROOT / "bench" / "RESULTS.md"
-        current = results.read_text(encoding="utf-8") if results.exists() else ""
-        block = f"{START}\n{text}\n{END}"
-        if START in current and END in current:
-            current = current[: current.index(START)] + block + current[current.index(END) + len(END):]
-        else:
-            current = current.rstrip() + "\n\n" + block + "\n"
-        results.write_text(current, encoding="utf-8")
+        from bench.results import write_section
+
+        write_section("load-bench", text)
     return 0
 
 

@@ -33,7 +33,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-START, END = "<!-- video-bench:start -->", "<!-- video-bench:end -->"
 
 
 def _median(times: list[float]) -> float:
@@ -197,14 +196,9 @@ def main() -> int:
     table = "\n".join(lines + [""] + checks)
     print(table)
     if args.write:
-        path = ROOT / "bench" / "RESULTS.md"
-        text = path.read_text(encoding="utf-8")
-        block = f"{START}\n{table}\n{END}"
-        if START in text and END in text:
-            text = text[: text.index(START)] + block + text[text.index(END) + len(END):]
-        else:
-            text = text.rstrip("\n") + "\n\n## Video backends (bench/video.py)\n\n" + block + "\n"
-        path.write_text(text, encoding="utf-8")
+        from bench.results import write_section
+
+        write_section("video-bench", table, heading="## Video backends (bench/video.py)")
     return 0
 
 
