@@ -263,26 +263,6 @@ def build_project(inputs: Inputs, seconds: float, clip_ms: int, preset: str, set
 
 # -- 3. measuring a process tree ------------------------------------------------------------------------
 
-_PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def _process_table() -> dict[int, tuple[int, str, int]]:
-    """pid -> (ppid, comm, rss bytes), read from /proc/<pid>/stat (this kernel has no /proc/.../children)."""
-    table: dict[int, tuple[int, str, int]] = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat", "rb") as handle:
-                raw = handle.read()
-        except OSError:
-            continue
-        close = raw.rindex(b")")
-        comm = raw[raw.index(b"(") + 1:close].decode("utf-8", "replace")
-        fields = raw[close + 2:].split()
-        table[int(entry.name)] = (int(fields[1]), comm, int(fields[21]) * _PAGE)
-    return table
-
 
 def _role(pid: int, comm: str) -> str:
     """A short name for a process: python, or an ffmpeg told apart by whether it runs libx264."""
@@ -307,16 +287,10 @@ class TreeSampler(threading.Thread):
         self._done = threading.Event()
 
     def sample(self) -> None:
-        table = _process_table()
-        children: dict[int, list[int]] = {}
-        for pid, (ppid, _, _) in table.items():
-            children.setdefault(ppid, []).append(pid)
-        tree, todo = [], [self.root_pid]
-        while todo:
-            pid = todo.pop()
-            if pid in table:
-                tree.append(pid)
-                todo.extend(children.get(pid, ()))
+        from tests.helpers.server import process_table, process_tree  # one /proc reader, shared with load tests
+
+        table = process_table()
+        tree = process_tree(self.root_pid, table)
         total = sum(table[pid][2] for pid in tree)
         self.samples += 1
         if total > self.peak_bytes:

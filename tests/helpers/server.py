@@ -92,9 +92,10 @@ class AppProcess:
         self.stop()
 
 
-def _process_table() -> dict[int, tuple[int, int]]:
-    """pid -> (ppid, rss bytes), from /proc/<pid>/stat."""
-    table: dict[int, tuple[int, int]] = {}
+def process_table() -> dict[int, tuple[int, str, int]]:
+    """pid -> (ppid, comm, rss bytes), read from /proc/<pid>/stat (this kernel has no /proc/.../children).
+    Shared with bench/compose.py, which names the processes in its memory split."""
+    table: dict[int, tuple[int, str, int]] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -103,24 +104,31 @@ def _process_table() -> dict[int, tuple[int, int]]:
                 raw = handle.read()
         except OSError:
             continue
-        fields = raw[raw.rindex(b")") + 2:].split()
-        table[int(entry.name)] = (int(fields[1]), int(fields[21]) * _PAGE)
+        close = raw.rindex(b")")
+        comm = raw[raw.index(b"(") + 1:close].decode("utf-8", "replace")
+        fields = raw[close + 2:].split()
+        table[int(entry.name)] = (int(fields[1]), comm, int(fields[21]) * _PAGE)
     return table
+
+
+def process_tree(root_pid: int, table: dict[int, tuple[int, str, int]]) -> list[int]:
+    """``root_pid`` and all its descendants that are in ``table`` (from ``process_table``)."""
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _, _) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    tree, todo = [], [root_pid]
+    while todo:
+        pid = todo.pop()
+        if pid in table:
+            tree.append(pid)
+            todo.extend(children.get(pid, ()))
+    return tree
 
 
 def tree_rss(root_pid: int) -> int:
     """Summed RSS in bytes of ``root_pid`` and all its descendants (ffmpeg children included)."""
-    table = _process_table()
-    children: dict[int, list[int]] = {}
-    for pid, (ppid, _) in table.items():
-        children.setdefault(ppid, []).append(pid)
-    total, todo = 0, [root_pid]
-    while todo:
-        pid = todo.pop()
-        if pid in table:
-            total += table[pid][1]
-            todo.extend(children.get(pid, ()))
-    return total
+    table = process_table()
+    return sum(table[pid][2] for pid in process_tree(root_pid, table))
 
 
 class RssSampler(threading.Thread):
