@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from studio.assets import asset_path
 from studio.errors import ProjectValidationError
 
-MUSIC_DIR = Path(__file__).resolve().parent.parent / "assets" / "music"
+MUSIC_DIR = asset_path("music")
 
 
 @dataclass(frozen=True)

@@ -35,12 +35,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from studio.assets import asset_path
 from studio.errors import SafetyRefusal, StudioError
 from studio.settings import Settings
 
 logger = logging.getLogger("studio.safety")
 
-RULES_FILE = Path(__file__).resolve().parent.parent / "assets" / "safety" / "rules.json"
+RULES_FILE = asset_path("safety", "rules.json")
 LANGUAGES = ("en", "zh")
 
 _HAN = r"\u3400-\u9fff\uf900-\ufaff"

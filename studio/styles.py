@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 
+from studio.assets import asset_path
 from studio.errors import ProjectValidationError
 from studio.project import CaptionStyle
 
-STYLES_FILE = Path(__file__).resolve().parent.parent / "assets" / "caption_styles.json"
+STYLES_FILE = asset_path("caption_styles.json")
 
 
 @cache
