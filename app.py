@@ -14,8 +14,8 @@ import argparse
 import gradio as gr
 
 from studio.errors import StudioError
-from studio.limits import JobQuota
-from studio.project import Project
+from studio.project.limits import JobQuota
+from studio.project.model import Project
 from studio.settings import Settings
 from ui.api import build_api
 from ui.batch import build_batch_tab

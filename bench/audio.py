@@ -108,7 +108,7 @@ def bench_analysis(song: Path, out: Path, repeat: int) -> list[dict]:
 
 
 def _project(paths: dict[str, Path], seconds: int, with_sound: bool):
-    from studio.project_files import validate_project
+    from studio.project.files import validate_project
 
     n = 6
     shot_ms = round((seconds * 1000 + (n - 1) * 500) / n)

@@ -10,7 +10,7 @@ Method
    2000x3000 JPEGs: gradients, shapes, fine detail and a little noise, so x264 has real work), two
    1920x1080 30 fps H.264 clips of 6 s from ffmpeg's lavfi (``testsrc2`` and ``mandelbrot``, each
    with a sine tone) and a synthesized 20 s WAV so the music has to loop. The project is built by
-   ``studio.assemble.project_from_media``: Chinese captions with an emoji on every shot, a hook
+   ``studio.project.assemble.project_from_media``: Chinese captions with an emoji on every shot, a hook
    title, 500 ms crossfades, music, the visible AI label, preset douyin (1080x1920, 30 fps). Shot
    lengths are set so the clip is exactly ``--seconds`` long.
 2. Variants, each run in its own process so its whole process tree can be watched:
@@ -69,7 +69,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))  # `python bench/compose.py` puts bench/ first, not the repository
 
 if TYPE_CHECKING:
-    from studio.project import Project
+    from studio.project.model import Project
     from studio.settings import Settings
 
 INPUTS_VERSION = 3  # bump when the generated inputs change, so cached ones are rebuilt
@@ -249,10 +249,10 @@ def shot_durations(seconds: float, clip_ms: int) -> list[int]:
 
 def build_project(inputs: Inputs, seconds: float, clip_ms: int, preset: str, settings: Settings) -> Project:
     """The benchmark project, through the same quick path the CLI and the UI use."""
-    from studio.assemble import QuickOptions, project_from_media
-    from studio.presets import PresetName
-    from studio.project import Transition
-    from studio.project_files import validate_project
+    from studio.project.assemble import QuickOptions, project_from_media
+    from studio.project.files import validate_project
+    from studio.project.model import Transition
+    from studio.project.presets import PresetName
 
     options = QuickOptions(preset=PresetName(preset), transition=Transition.CROSSFADE, title=HOOK, music=inputs.music)
     project = project_from_media(inputs.shots, CAPTIONS, options, settings)
@@ -391,7 +391,7 @@ class EncoderArgs:
 
 def encoder_args(ffmpeg: str, width: int, height: int, fps: int, preset_name: str) -> EncoderArgs:
     from studio.encode import EncodeJob, ffmpeg_command
-    from studio.presets import get_preset
+    from studio.project.presets import get_preset
 
     preset = get_preset(preset_name)
     cmd = ffmpeg_command(ffmpeg, EncodeJob(Path("OUT.mp4"), width, height, fps, Path("IN.wav"), preset.encoder, {}))
@@ -419,7 +419,7 @@ def graph_command(project: Project, settings: Settings, overlay_dir: Path, outpu
     from studio.compositor import build_overlays, check_project
     from studio.frames import _move_path, cover_box, resolve_camera_move  # the studio's own move table
     from studio.media import MediaKind
-    from studio.project import Transition
+    from studio.project.model import Transition
 
     checked = check_project(project, settings, None)
     preset, timeline, media, music_path = checked.preset, checked.timeline, checked.media, checked.sound.music_path
@@ -520,7 +520,7 @@ def graph_command(project: Project, settings: Settings, overlay_dir: Path, outpu
 
 def reencode_command(settings: Settings, source: Path, output: Path, preset_name: str) -> list[str]:
     """R: decode the studio's output and encode it again with the same -vf and encoder settings."""
-    from studio.presets import get_preset
+    from studio.project.presets import get_preset
 
     preset = get_preset(preset_name)
     enc = encoder_args(settings.ffmpeg_exe(), preset.width, preset.height, preset.fps, preset_name)

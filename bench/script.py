@@ -36,8 +36,8 @@ from pipelines.script_writer import (  # noqa: E402
     local_weights_available,
     write_storyboard,
 )
-from studio.presets import PresetName  # noqa: E402
-from studio.project import Storyboard  # noqa: E402
+from studio.project.model import Storyboard  # noqa: E402
+from studio.project.presets import PresetName  # noqa: E402
 from studio.settings import Settings  # noqa: E402
 
 IDEAS = [

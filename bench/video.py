@@ -42,7 +42,7 @@ def _median(times: list[float]) -> float:
 def bench_still(repeat: int) -> list[tuple[str, list[float]]]:
     from pipelines.shots import VideoOptions, render_shots
     from studio.compositor import FrameRenderer, compose, plan_render
-    from studio.project import CameraMove, Project, Shot
+    from studio.project.model import CameraMove, Project, Shot
     from studio.settings import Settings
 
     rows: dict[str, list[float]] = {"B": [], "F": [], "E": []}
@@ -74,7 +74,7 @@ def bench_tiny(repeat: int) -> list[tuple[str, list[float]]]:
     import torch
 
     from pipelines.shots import VideoOptions, render_shots
-    from studio.project import Project, Shot
+    from studio.project.model import Project, Shot
     from studio.settings import Settings
     from tests.helpers.tiny_video import save_tiny_models
 

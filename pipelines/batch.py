@@ -45,8 +45,8 @@ from pipelines.make import SEED_RANGE, MakeOptions, MakeProgress
 from pipelines.script_prompts import ScriptStyle
 from pipelines.script_writer import ScriptRequest
 from studio.errors import ProjectValidationError, RenderCancelled, ScriptCancelled, StudioError
-from studio.presets import PresetName
-from studio.project import Language
+from studio.project.model import Language
+from studio.project.presets import PresetName
 from studio.settings import Settings
 
 if TYPE_CHECKING:
@@ -350,7 +350,7 @@ def _finished(folder: Path, video: Path, fingerprint: dict[str, Any]) -> dict[st
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
-    from studio.project_files import write_atomic
+    from studio.project.files import write_atomic
 
     write_atomic(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studio.errors import MissingMediaError, ProjectValidationError, RenderCancelled
-from studio.project import AiLabel, MusicTrack, Project
+from studio.project.model import AiLabel, MusicTrack, Project
 from studio.settings import Settings
 
 if TYPE_CHECKING:
@@ -122,8 +122,8 @@ def _check_inputs(request: ScriptRequest, paths: MakePaths, video: VideoOptions,
     from pipelines.shots import make_backend
     from studio.media import MediaKind, probe_for
     from studio.music_library import library, library_track
+    from studio.project.styles import caption_style
     from studio.safety import check_script_request
-    from studio.styles import caption_style
 
     checked = check_request(request)
     check_script_request(checked, settings)  # a refused idea writes nothing and loads no model
@@ -155,7 +155,7 @@ def _check_inputs(request: ScriptRequest, paths: MakePaths, video: VideoOptions,
 
 def build_project(request: ScriptRequest, script: ScriptResult, options: MakeOptions, seed: int) -> Project:
     """The storyboard as a project: every shot gets its own seed (``seed + i``) so it can be reproduced."""
-    from studio.styles import caption_style
+    from studio.project.styles import caption_style
 
     shots = [s if s.seed is not None else s.model_copy(update={"seed": (seed + i) % SEED_RANGE})
              for i, s in enumerate(script.storyboard.shots)]
@@ -187,7 +187,7 @@ def make_short(request: ScriptRequest, output: str | Path, video: VideoOptions, 
     from pipelines.script_writer import write_storyboard
     from pipelines.shots import render_shots
     from studio.compositor import compose
-    from studio.project_files import save_project
+    from studio.project.files import save_project
 
     started = time.monotonic()
     progress = progress or MakeProgress()

@@ -35,7 +35,7 @@ from pipelines.script_writer import (
     enhance_messages,
 )
 from studio.errors import ScriptBackendError, ScriptCancelled
-from studio.project import Bible
+from studio.project.model import Bible
 
 
 @dataclass(frozen=True)

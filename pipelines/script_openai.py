@@ -33,7 +33,7 @@ from pipelines.script_writer import (
     enhance_messages,
 )
 from studio.errors import ScriptBackendError, ScriptCancelled, ScriptInputError
-from studio.project import Bible, clean_text
+from studio.project.model import Bible, clean_text
 from studio.settings import Settings
 
 _FORMATS = ("json_schema", "json_object", "none")

@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from studio.project import CameraMove, Language, Transition
+from studio.project.model import CameraMove, Language, Transition
 
 
 class ScriptStyle(StrEnum):

@@ -28,7 +28,7 @@ from pipelines.script_writer import (
     shorten,
     speech_seconds,
 )
-from studio.project import Bible, Language
+from studio.project.model import Bible, Language
 
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;…])\s*|(?<=[.])\s+|\n+")
 _CLAUSE = re.compile(r"[，、,：:—]")

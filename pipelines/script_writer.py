@@ -44,8 +44,7 @@ from pipelines.script_prompts import (
     ScriptStyle,
 )
 from studio.errors import ScriptBackendError, ScriptCancelled, ScriptInputError, ScriptOutputError
-from studio.presets import PresetName, get_preset
-from studio.project import (
+from studio.project.model import (
     MAX_SHOT_MS,
     MIN_SHOT_MS,
     Bible,
@@ -58,6 +57,7 @@ from studio.project import (
     Transition,
     clean_text,
 )
+from studio.project.presets import PresetName, get_preset
 from studio.safety import check_fields, check_script_request, check_storyboard
 from studio.settings import Settings
 

@@ -30,9 +30,18 @@ from typing import Any
 from pipelines.video_types import Cancel, VideoRequest, VideoResult, VideoTask
 from studio.errors import GenerationError, ProjectValidationError, StudioError
 from studio.media import MediaKind, load_image, probe_shot_media
-from studio.presets import get_preset
-from studio.project import MAX_SHOT_MS, Project, Shot, ShotCandidate, ShotRender, ShotSource, ShotStatus, Transition
-from studio.project_files import resolve_media
+from studio.project.files import resolve_media
+from studio.project.model import (
+    MAX_SHOT_MS,
+    Project,
+    Shot,
+    ShotCandidate,
+    ShotRender,
+    ShotSource,
+    ShotStatus,
+    Transition,
+)
+from studio.project.presets import get_preset
 from studio.safety import check_generation
 from studio.settings import Settings
 
@@ -385,7 +394,7 @@ class ShotCache:
 
     def store(self, key: str, result: VideoResult, settings: Settings) -> tuple[Path, ShotRender]:
         from pipelines.video_io import write_clip, write_png
-        from studio.project_files import write_atomic
+        from studio.project.files import write_atomic
 
         render = ShotRender(backend=result.backend, model=result.model, cache_key=key, draft=result.draft,
                             width=result.width, height=result.height, num_frames=len(result.frames),
@@ -400,7 +409,7 @@ class ShotCache:
 
 def _link_into(source: Path, folder: Path) -> Path:
     """Hard-link (else copy) a cached file into the project's folder, atomically."""
-    from studio.project_files import link_or_copy
+    from studio.project.files import link_or_copy
 
     target = folder / source.name
     if not (target.is_file() and target.stat().st_size == source.stat().st_size):

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.errors import EnvironmentProblem, RenderError
-from studio.project_files import UMASK
+from studio.project.files import UMASK
 from studio.scratch import fsync_dir, fsync_file, owner_tag
 from studio.settings import Settings
 
@@ -85,7 +85,7 @@ def read_clip_frames(path: Path, settings: Settings, *, size: tuple[int, int], f
 
     from studio.decode import ClipDecoder
     from studio.media import MediaKind, probe_for
-    from studio.project import Fit
+    from studio.project.model import Fit
 
     info = probe_for(path, settings, path.name, expect=MediaKind.VIDEO)
     rate = max(1, int(round(fps)))

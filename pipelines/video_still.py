@@ -79,7 +79,7 @@ def title_card_layers(text: str, size: tuple[int, int], *, style: Any = None, fo
 
     from studio.captions import render_hook_title, render_label
     from studio.errors import CaptionError
-    from studio.project import CaptionStyle
+    from studio.project.model import CaptionStyle
 
     width, height = size
     top, bottom = _palette(seed_text or text)

@@ -22,9 +22,9 @@ import numpy as np
 
 from studio.errors import CorruptMediaError, MediaError
 from studio.media import MediaInfo, MediaKind
-from studio.project import MusicTrack, Transition, VoiceOver
+from studio.project.model import MusicTrack, Transition, VoiceOver
+from studio.project.timeline import Timeline
 from studio.settings import Settings
-from studio.timeline import Timeline
 
 if TYPE_CHECKING:
     from studio.beats import BeatAnalysis

@@ -23,9 +23,9 @@ import numpy as np
 
 from studio.audio import MusicFit, decode_audio
 from studio.errors import MediaError
-from studio.project import BeatSnap, Project, Transition
+from studio.project.model import BeatSnap, Project, Transition
+from studio.project.timeline import build_timeline
 from studio.settings import Settings
-from studio.timeline import build_timeline
 
 ANALYSIS_VERSION = 1
 ANALYSIS_RATE = 22_050
@@ -90,7 +90,7 @@ def analyse_beats(path: Path, settings: Settings, *, use_cache: bool = True) -> 
     mono = decode_audio(path, settings, duration_ms=MAX_ANALYSIS_MS, rate=ANALYSIS_RATE, channels=1)[:, 0]
     result = _analyse(mono)
     if use_cache:
-        from studio.project_files import write_atomic
+        from studio.project.files import write_atomic
 
         write_atomic(cache_file, json.dumps(asdict(result)).encode())
     return result

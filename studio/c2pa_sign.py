@@ -31,7 +31,7 @@ from typing import Any
 
 from studio import __version__
 from studio.errors import SigningError
-from studio.project import Project
+from studio.project.model import Project
 from studio.settings import Settings
 
 CLAIM_GENERATOR = "shortstudio"

@@ -22,7 +22,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
 from studio.errors import CaptionError
 from studio.fonts import EMOJI_BITMAP_PX, FontBook, FontFace
-from studio.project import CaptionStyle
+from studio.project.model import CaptionStyle
 from studio.text_layout import Cluster, Line, MissingGlyphs, Run, break_lines, clusters_for, logical_runs, visual_runs
 
 SHRINK_STEPS = (1.0, 0.95, 0.9, 0.85, 0.8, 0.75)

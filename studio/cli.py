@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 
 from studio.errors import StudioError
-from studio.presets import PresetName
-from studio.project import BeatSnap, Fit, Language, Transition
+from studio.project.model import BeatSnap, Fit, Language, Transition
+from studio.project.presets import PresetName
 
 
 class _Parser(argparse.ArgumentParser):
@@ -240,7 +240,7 @@ def _music_source(value: str | None) -> tuple[Path | None, str | None]:
 
 
 def _quick_options(args: argparse.Namespace):
-    from studio.assemble import QuickOptions
+    from studio.project.assemble import QuickOptions
 
     music_file, music_library = _music_source(args.music)
     return QuickOptions(
@@ -288,8 +288,8 @@ def _report(result) -> None:
 
 
 def _run_bundle_export(args: argparse.Namespace) -> int:
-    from studio.bundles import export_bundle
-    from studio.project_files import load_project
+    from studio.project.bundles import export_bundle
+    from studio.project.files import load_project
 
     if Path(args.output).suffix.lower() != ".zip":
         raise StudioError(f"output {Path(args.output).name!r} must end in .zip")
@@ -299,7 +299,7 @@ def _run_bundle_export(args: argparse.Namespace) -> int:
 
 
 def _run_bundle_open(args: argparse.Namespace) -> int:
-    from studio.bundles import import_bundle
+    from studio.project.bundles import import_bundle
     from studio.settings import Settings
 
     settings = Settings.from_env()
@@ -319,15 +319,15 @@ def _run_music(args: argparse.Namespace) -> int:
 
 
 def _run_schema(args: argparse.Namespace) -> int:
-    from studio.project_files import project_schema
+    from studio.project.files import project_schema
 
     print(json.dumps(project_schema(), indent=2, ensure_ascii=False))
     return 0
 
 
 def _run_compose(args: argparse.Namespace) -> int:
-    from studio.assemble import project_from_media
     from studio.compositor import compose
+    from studio.project.assemble import project_from_media
     from studio.settings import Settings
 
     settings = Settings.from_env()
@@ -338,7 +338,7 @@ def _run_compose(args: argparse.Namespace) -> int:
 
 def _run_render(args: argparse.Namespace) -> int:
     from studio.compositor import compose
-    from studio.project_files import load_project
+    from studio.project.files import load_project
     from studio.settings import Settings
 
     settings = Settings.from_env()
@@ -353,7 +353,7 @@ def _run_render(args: argparse.Namespace) -> int:
 def _generate_shots(args: argparse.Namespace, project, root: Path, settings):
     """Generate the shots that need it (cached ones are reused) and save the project when any changed."""
     from pipelines.shots import render_shots
-    from studio.project_files import save_project
+    from studio.project.files import save_project
 
     result = render_shots(project, root, _video_options(args, Path(args.project)), settings,
                           progress=_generation_bar())

@@ -40,17 +40,17 @@ from studio.encode import EncodeJob, Encoder
 from studio.errors import CaptionError, MissingMediaError, ProjectValidationError, RenderCancelled
 from studio.frames import ImageShotFrames, VideoShotFrames, open_shot_frames
 from studio.labels import COMMENT, MIN_LABEL_TEXT_FRACTION, aigc_json, aigc_metadata, label_text
-from studio.limits import check_project_limits
 from studio.loudness import MasterReport, master
 from studio.media import MediaInfo, MediaKind, probe_for, probe_shot_media
 from studio.music_library import library_track
-from studio.presets import PlatformPreset, get_preset
-from studio.project import CaptionPosition, LabelPosition, Project, Transition
-from studio.project_files import project_json, resolve_media, save_project
+from studio.project.files import project_json, resolve_media, save_project
+from studio.project.limits import check_project_limits
+from studio.project.model import CaptionPosition, LabelPosition, Project, Transition
+from studio.project.presets import PlatformPreset, get_preset
+from studio.project.timeline import Timeline, build_timeline
 from studio.scratch import fsync_file, owner_tag, sweep_stale
 from studio.settings import Settings
 from studio.subtitles import subtitle_text
-from studio.timeline import Timeline, build_timeline
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]

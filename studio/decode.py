@@ -19,7 +19,7 @@ from pathlib import Path
 
 from studio.errors import CorruptMediaError, EnvironmentProblem
 from studio.media import MediaInfo
-from studio.project import Fit
+from studio.project.model import Fit
 
 # The contain fill, shared with still images (studio.frames.blurred_fill): blur at 1/16 size, scale
 # back up, darken to 55 %.

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from studio.errors import EnvironmentProblem, RenderError
-from studio.presets import EncoderSettings
+from studio.project.presets import EncoderSettings
 
 _HINTS = (
     ("No space left on device", "the disk is full: free some space and render again"),

@@ -21,7 +21,7 @@ from PIL import Image, ImageEnhance, ImageFilter
 
 from studio.decode import FILL_BRIGHTNESS, FILL_DIVISOR, ClipDecoder
 from studio.media import MediaInfo, MediaKind, load_image
-from studio.project import CameraMove, Fit, Shot
+from studio.project.model import CameraMove, Fit, Shot
 from studio.settings import Settings
 
 # How far a move travels: zoom factor at the end of a push-in, and the pan/tilt distance as a

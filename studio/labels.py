@@ -15,7 +15,7 @@ import hashlib
 import json
 import re
 
-from studio.project import Language, Project
+from studio.project.model import Language, Project
 
 LABEL_TEXT = {Language.ZH: "AI生成", Language.EN: "AI-generated"}
 MIN_LABEL_TEXT_FRACTION = 0.05  # text height >= 5 % of the shorter side (GB 45438-2025, 5.4)

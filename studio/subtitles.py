@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pysubs2
 
-from studio.timeline import Timeline
+from studio.project.timeline import Timeline
 
 
 def subtitle_file(timeline: Timeline) -> pysubs2.SSAFile:

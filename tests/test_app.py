@@ -142,8 +142,8 @@ def test_launch_serves_only_renders_and_projects_caps_uploads_and_splits_the_que
 
 
 def test_compose_reports_frames_done_of_total_through_gradio_progress(tmp_path, media):
-    from studio.assemble import QuickOptions, project_from_media
-    from studio.presets import PresetName
+    from studio.project.assemble import QuickOptions, project_from_media
+    from studio.project.presets import PresetName
     from studio.settings import Settings
     from ui.actions import compose_project
     from ui.session import Workspace

@@ -7,7 +7,7 @@ import pytest
 
 from studio import audio
 from studio.errors import CorruptMediaError
-from studio.project import MusicTrack
+from studio.project.model import MusicTrack
 from studio.settings import Settings
 
 RATE = audio.SAMPLE_RATE

@@ -25,9 +25,9 @@ from pipelines.make import MakeOptions, MakeProgress, MakeStage
 from pipelines.script_writer import ScriptRequest
 from pipelines.shots import VideoOptions
 from studio.cli import main
-from studio.presets import PresetName
-from studio.project import Language
-from studio.project_files import load_project
+from studio.project.files import load_project
+from studio.project.model import Language
+from studio.project.presets import PresetName
 from studio.settings import Settings
 
 OFFLINE = ("--backend", "template", "--video-backend", "still")

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from studio.bundles import export_bundle, import_bundle
 from studio.errors import ProjectError, UnsafePathError
-from studio.project import MusicTrack, Project, Shot
-from studio.project_files import project_json, save_project
+from studio.project.bundles import export_bundle, import_bundle
+from studio.project.files import project_json, save_project
+from studio.project.model import MusicTrack, Project, Shot
 from tests.helpers.media import make_image, make_tone
 
 

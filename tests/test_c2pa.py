@@ -22,8 +22,8 @@ from studio.c2pa_sign import AIGC_ASSERTION, COMPOSITE, TRAINED, digital_source_
 from studio.cli import main
 from studio.compositor import compose
 from studio.errors import SigningError
-from studio.presets import PresetName
-from studio.project import AiLabel, Project, Shot
+from studio.project.model import AiLabel, Project, Shot
+from studio.project.presets import PresetName
 from studio.settings import Settings
 from tests.helpers.media import make_image
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from studio.cli import main
-from studio.project import SCHEMA_VERSION
+from studio.project.model import SCHEMA_VERSION
 from tests.helpers.media import make_clip, make_image, make_tone
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,10 +18,10 @@ from PIL import Image
 from studio.compositor import FrameRenderer, compose, plan_render
 from studio.errors import RenderCancelled
 from studio.labels import MIN_LABEL_TEXT_FRACTION
-from studio.presets import PRESETS, PresetName
-from studio.project import AiLabel, MusicTrack, Project, Shot, Transition, WordTiming
+from studio.project.model import AiLabel, MusicTrack, Project, Shot, Transition, WordTiming
+from studio.project.presets import PRESETS, PresetName
+from studio.project.styles import caption_style
 from studio.settings import Settings
-from studio.styles import caption_style
 from tests.helpers.media import make_clip, make_image, make_tone
 
 GRAY = (128, 128, 128)
@@ -312,7 +312,7 @@ def test_moviepy_clip_matches_the_export_frames(media, settings):
 
 def test_cover_is_never_a_blend_of_two_shots(media, settings):
     from studio.compositor import default_cover_time
-    from studio.timeline import build_timeline
+    from studio.project.timeline import build_timeline
 
     project = _project([Shot(media=str(media["red"]), duration_ms=1000),
                         Shot(media=str(media["blue"]), duration_ms=1000, transition=Transition.CROSSFADE,

@@ -11,7 +11,7 @@ from PIL import Image
 from studio.decode import ClipDecoder
 from studio.errors import CorruptMediaError
 from studio.media import probe
-from studio.project import Fit
+from studio.project.model import Fit
 from studio.settings import Settings
 from tests.helpers.media import make_clip
 

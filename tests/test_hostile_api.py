@@ -134,7 +134,7 @@ def test_only_renders_and_projects_are_served(app, path):
 
 
 def test_a_title_never_becomes_a_path_outside_the_render_folder(app, tmp_path):
-    from studio.project import Project, Storyboard
+    from studio.project.model import Project, Storyboard
     from ui.actions import bundle_project
     from ui.session import Workspace
 

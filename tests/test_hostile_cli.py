@@ -88,7 +88,7 @@ def test_the_cli_refuses_each_case_in_one_line_and_writes_nothing(case, env, cap
 
 @pytest.mark.parametrize("case", BUNDLES, ids=[c.id for c in BUNDLES])
 def test_the_bundle_importer_refuses_each_case_in_one_sentence_and_leaves_nothing(case, tmp_path):
-    from studio.bundles import import_bundle
+    from studio.project.bundles import import_bundle
 
     folder = tmp_path / "in"
     folder.mkdir()

@@ -15,11 +15,11 @@ from pipelines.script_writer import ScriptRequest
 from pipelines.shots import VideoOptions
 from studio.cli import main
 from studio.errors import RenderCancelled
-from studio.presets import PresetName
-from studio.project import ShotStatus
-from studio.project_files import load_project
+from studio.project.files import load_project
+from studio.project.model import ShotStatus
+from studio.project.presets import PresetName
+from studio.project.timeline import build_timeline
 from studio.settings import Settings
-from studio.timeline import build_timeline
 from tests.helpers.media import make_tone
 
 DRAFT = ("--preset", "draft", "--seconds", "15", "--backend", "template", "--video-backend", "still")

@@ -16,10 +16,10 @@ from studio.cli import main
 from studio.compositor import compose
 from studio.loudness import integrated_lufs, true_peak_dbtp
 from studio.music_library import library
-from studio.project import MusicTrack, Project, Shot, Transition
-from studio.project_files import load_project, validate_project
+from studio.project.files import load_project, validate_project
+from studio.project.model import MusicTrack, Project, Shot, Transition
+from studio.project.timeline import build_timeline
 from studio.settings import Settings
-from studio.timeline import build_timeline
 from tests.helpers.media import make_image, make_tone
 from tests.helpers.music import RATE, drum_song, sparse_silent_wav, write_wav
 

@@ -12,8 +12,8 @@ import jsonschema
 import pytest
 
 from studio.errors import ProjectError, ProjectValidationError, SchemaVersionError, UnsafePathError
-from studio.project import SCHEMA_VERSION, Language, Project, Shot, clean_text
-from studio.project_files import load_project, project_schema, save_project, validate_project
+from studio.project.files import load_project, project_schema, save_project, validate_project
+from studio.project.model import SCHEMA_VERSION, Language, Project, Shot, clean_text
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -132,7 +132,7 @@ def test_save_is_atomic_and_leaves_no_partial_file(tmp_path, monkeypatch):
 
 
 def test_symlink_inside_the_folder_pointing_outside_is_refused(tmp_path):
-    from studio.project_files import resolve_media
+    from studio.project.files import resolve_media
 
     (tmp_path / "link.png").symlink_to("/etc/hostname")
     with pytest.raises(UnsafePathError, match="resolves outside the project folder"):

@@ -15,8 +15,8 @@ from pipelines.script_writer import ScriptBackendName, ScriptRequest, ScriptWrit
 from pipelines.shots import VideoOptions, render_shots
 from studio.cli import main
 from studio.errors import SafetyRefusal, StudioError
-from studio.presets import PresetName
-from studio.project import Bible, BibleEntry, Project, Shot
+from studio.project.model import Bible, BibleEntry, Project, Shot
+from studio.project.presets import PresetName
 from studio.safety import check_fields, check_generation, load_rules
 from studio.settings import Settings
 

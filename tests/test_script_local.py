@@ -12,9 +12,9 @@ import pytest
 
 from pipelines.script_writer import ScriptBackendName, ScriptRequest, ScriptWriters
 from studio.errors import ScriptBackendError, ScriptCancelled
-from studio.project import Bible, Project
+from studio.project.model import Bible, Project
+from studio.project.timeline import build_timeline
 from studio.settings import Settings
-from studio.timeline import build_timeline
 from tests.helpers.tiny_llm import build_tiny_chat_model
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -11,9 +11,9 @@ import pytest
 from pipelines.script_writer import ScriptBackendName, ScriptRequest, enhance_prompt, write_storyboard
 from studio.cli import main
 from studio.errors import ScriptBackendError, ScriptOutputError
-from studio.project import Bible, BibleEntry, Project, Storyboard
+from studio.project.model import Bible, BibleEntry, Project, Storyboard
+from studio.project.timeline import build_timeline
 from studio.settings import Settings
-from studio.timeline import build_timeline
 from tests.helpers.chat_server import Behaviour, start_chat_server
 
 KEY = "sk-test-do-not-leak-42"

@@ -20,10 +20,10 @@ from pipelines.script_writer import (
     write_storyboard,
 )
 from studio.errors import ScriptInputError
-from studio.presets import PresetName
-from studio.project import CameraMove, Language, Project, Transition
+from studio.project.model import CameraMove, Language, Project, Transition
+from studio.project.presets import PresetName
+from studio.project.timeline import build_timeline
 from studio.settings import Settings
-from studio.timeline import build_timeline
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 IDEAS = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from studio.errors import ProjectValidationError
-from studio.project import Project, Shot, Transition
-from studio.timeline import build_timeline
+from studio.project.model import Project, Shot, Transition
+from studio.project.timeline import build_timeline
 
 
 def _project(*shots: Shot) -> Project:

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from studio.errors import ProjectError, ProjectValidationError
-from studio.project import CameraMove, Project, Shot, ShotSource, ShotStatus, Storyboard
+from studio.project.model import CameraMove, Project, Shot, ShotSource, ShotStatus, Storyboard
 from studio.settings import Settings
 from tests.helpers.media import make_image
 from ui import actions
@@ -108,7 +108,7 @@ def test_a_users_second_job_over_the_limit_is_refused_not_queued():
     from types import SimpleNamespace
 
     from studio.errors import LimitError
-    from studio.limits import JobQuota
+    from studio.project.limits import JobQuota
     from ui.session import RenderJobs
 
     jobs = RenderJobs(JobQuota(1))

@@ -27,8 +27,8 @@ from pipelines.video_ltx import LTXVideoBackend  # noqa: E402
 from pipelines.video_types import VideoRequest, VideoTask  # noqa: E402
 from studio.cli import main  # noqa: E402
 from studio.errors import GenerationError, RenderCancelled  # noqa: E402
-from studio.project import Project, Shot, ShotSource  # noqa: E402
-from studio.project_files import load_project, save_project  # noqa: E402
+from studio.project.files import load_project, save_project  # noqa: E402
+from studio.project.model import Project, Shot, ShotSource  # noqa: E402
 from studio.settings import Settings  # noqa: E402
 from tests.helpers.media import make_clip, make_image  # noqa: E402
 from tests.helpers.tiny_video import save_tiny_models  # noqa: E402

@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw
 
 from pipelines.shots import VideoOptions, render_shots
 from studio.compositor import FrameRenderer, plan_render
-from studio.project import Bible, CameraMove, Project, Shot, ShotSource, ShotStatus
+from studio.project.model import Bible, CameraMove, Project, Shot, ShotSource, ShotStatus
 from studio.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,7 +141,7 @@ def test_user_media_shots_are_kept_without_loading_anything(tmp_path, settings):
 
 def test_still_backend_and_app_never_import_torch(tmp_path):
     code = ("import sys; from pathlib import Path; from studio.settings import Settings; "
-            "from studio.project import Project, Shot; from pipelines.shots import render_shots, VideoOptions; "
+            "from studio.project.model import Project, Shot; from pipelines.shots import render_shots, VideoOptions; "
             f"s = Settings.from_env({{'STUDIO_DATA_DIR': {str(tmp_path)!r}}}); "
             "p = Project(preset='draft').with_shots([Shot(visual_prompt='hi')]); "
             f"r = render_shots(p, Path({str(tmp_path)!r}), VideoOptions(backend='still'), s); assert r.generated, r; "
@@ -154,7 +154,7 @@ def test_generated_files_get_ordinary_permissions_not_mkstemps_0600(tmp_path):
     from PIL import Image
 
     from pipelines.video_io import write_png
-    from studio.project_files import UMASK
+    from studio.project.files import UMASK
 
     path = write_png(Image.new("RGB", (8, 8)), tmp_path / "still.png")
     assert path.stat().st_mode & 0o777 == 0o666 & ~UMASK

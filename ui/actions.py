@@ -9,8 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from studio.presets import PresetName
-from studio.project import Language, Project, ShotSource
+from studio.project.model import Language, Project, ShotSource
+from studio.project.presets import PresetName
 from studio.settings import Settings
 from ui.i18n import EN, say
 from ui.session import Eta, Workspace
@@ -123,7 +123,7 @@ def result_files(result: ComposeResult) -> list[str]:
 
 def bundle_project(workspace: Workspace, project: Project, root: Path, folder: Path | None = None) -> Path:
     """The project and its media as one zip, in a render folder (served for download)."""
-    from studio.bundles import export_bundle
+    from studio.project.bundles import export_bundle
 
     folder = folder or workspace.new_render_folder()
     name = "".join(c for c in (project.storyboard.title or "project")[:40] if c.isalnum() or c in "-_ ") or "project"

@@ -11,8 +11,8 @@ from typing import Any
 
 import gradio as gr
 
-from studio.presets import PresetName
-from studio.project import Fit, Project, Transition
+from studio.project.model import Fit, Project, Transition
+from studio.project.presets import PresetName
 from ui import actions
 from ui.context import Studio
 from ui.session import API_USER, handler
@@ -20,8 +20,8 @@ from ui.session import API_USER, handler
 
 def load_api_project(studio: Studio, text: str) -> Project:
     """A project from its JSON text, with the file-format path rules against its API folder."""
-    from studio.limits import check_project_limits
-    from studio.project_files import migrate, parse_project_json, validate_project
+    from studio.project.files import migrate, parse_project_json, validate_project
+    from studio.project.limits import check_project_limits
 
     data = parse_project_json(text or "", "the project")
     project_id = data.get("id") if isinstance(data.get("id"), str) else Project().id
@@ -352,7 +352,7 @@ def build_api(studio: Studio) -> None:
             beat_sync: cut on the music's beats
             voiceover: optional voice-over recording
         """
-        from studio.assemble import QuickOptions, project_from_media
+        from studio.project.assemble import QuickOptions, project_from_media
         from ui.idea import caption_lines
 
         started = time.monotonic()

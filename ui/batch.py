@@ -7,7 +7,7 @@ import dataclasses
 
 import gradio as gr
 
-from studio.presets import PresetName
+from studio.project.presets import PresetName
 from ui import actions
 from ui.context import Studio
 from ui.i18n import choices, t

@@ -14,7 +14,7 @@ from typing import Any
 
 import gradio as gr
 
-from studio.project import Project
+from studio.project.model import Project
 from studio.settings import Settings
 from ui.i18n import words_for
 from ui.session import RenderJobs, Workspace, new_user_id, valid_id

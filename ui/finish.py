@@ -6,8 +6,8 @@ from __future__ import annotations
 import gradio as gr
 
 from studio.music_library import library
-from studio.project import MusicTrack, Project
-from studio.styles import caption_style, caption_style_presets
+from studio.project.model import MusicTrack, Project
+from studio.project.styles import caption_style, caption_style_presets
 from ui.context import Studio
 from ui.i18n import choices, say, t, words_for
 from ui.session import handler

@@ -8,8 +8,8 @@ import time
 import gradio as gr
 
 from studio.media import IMAGE_SUFFIXES, VIDEO_SUFFIXES
-from studio.presets import PresetName
-from studio.project import Language
+from studio.project.model import Language
+from studio.project.presets import PresetName
 from ui import actions
 from ui.context import Studio
 from ui.i18n import choices, say, t, words_for
@@ -91,7 +91,7 @@ def build_idea_tab(studio: Studio) -> None:
 
     @handler
     def from_media(user, media, captions, preset, request: gr.Request):
-        from studio.assemble import QuickOptions, project_from_media
+        from studio.project.assemble import QuickOptions, project_from_media
 
         project = project_from_media(media or [], caption_lines(captions), QuickOptions(preset=PresetName(preset)),
                                      settings)

@@ -1,5 +1,5 @@
 """The Projects tab: every project of this browser's user (autosaved after each step), open one, start a new
-one, download one as a bundle (zip) or open a bundle. Bundles are checked by ``studio.bundles``."""
+one, download one as a bundle (zip) or open a bundle. Bundles are checked by ``studio.project.bundles``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import uuid
 
 import gradio as gr
 
-from studio.project import Project
+from studio.project.model import Project
 from ui import actions
 from ui.context import Studio
 from ui.i18n import say, t
@@ -47,7 +47,7 @@ def build_projects_tab(studio: Studio) -> None:
 
     @handler
     def import_bundle(user, path):
-        from studio.bundles import import_bundle as unpack
+        from studio.project.bundles import import_bundle as unpack
 
         user = studio.user_id(user)
         staging = workspace.user_dir(user) / f".import-{uuid.uuid4().hex}"

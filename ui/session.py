@@ -25,8 +25,8 @@ from pathlib import Path
 import gradio as gr
 
 from studio.errors import ProjectError, StudioError
-from studio.limits import JobQuota
-from studio.project import Project
+from studio.project.limits import JobQuota
+from studio.project.model import Project
 from studio.settings import Settings
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -78,7 +78,7 @@ class Workspace:
         """The key encrypting the user id in the browser; kept on disk so ids survive a restart."""
         path = self.settings.data_dir / ".browser-secret"
         if not path.exists():
-            from studio.project_files import write_atomic
+            from studio.project.files import write_atomic
 
             write_atomic(path, secrets.token_urlsafe(24).encode())
         return path.read_text().strip()
@@ -98,8 +98,8 @@ class Workspace:
 
     def save(self, user: str, project: Project, source_root: Path | None = None) -> Project:
         """Autosave: the project as saved (media bundled beside it, paths relative to its folder)."""
-        from studio.bundles import map_media
-        from studio.project_files import save_project
+        from studio.project.bundles import map_media
+        from studio.project.files import save_project
 
         root = self.project_root(user, project.id)
         base = source_root or root
@@ -108,7 +108,7 @@ class Workspace:
         return save_project(absolute, root / "project.json")
 
     def open(self, user: str, project_id: str) -> Project:
-        from studio.project_files import load_project
+        from studio.project.files import load_project
 
         return load_project(self.project_file(user, project_id))[0]
 

@@ -8,8 +8,8 @@ import time
 import gradio as gr
 
 from pipelines.shots import BACKENDS
-from studio.project import Project
-from studio.project_files import resolve_media
+from studio.project.files import resolve_media
+from studio.project.model import Project
 from ui import actions
 from ui.context import Studio, shot_choices
 from ui.i18n import choices, say, t, words_for

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gradio as gr
 
 from studio.errors import ProjectValidationError
-from studio.project import Bible, BibleEntry, CameraMove, Project, Shot, ShotSource, ShotStatus, Transition
+from studio.project.model import Bible, BibleEntry, CameraMove, Project, Shot, ShotSource, ShotStatus, Transition
 from ui.context import Studio, shot_choices
 from ui.i18n import choices, t
 from ui.session import handler
@@ -38,7 +38,7 @@ def update_shot(project: Project, shot_id: str, **fields) -> Project:
     except Exception as err:  # pydantic's ValidationError, named the way the project files name fields
         from pydantic import ValidationError
 
-        from studio.project_files import describe_validation_error
+        from studio.project.files import describe_validation_error
 
         if isinstance(err, ValidationError):
             raise ProjectValidationError(f"shot {i + 1} {describe_validation_error(err)}") from None
@@ -188,7 +188,7 @@ def build_storyboard_tab(studio: Studio) -> None:
         board = project.storyboard.model_copy(update={"bible": parse_bible(look, characters)})
         tags = tuple(tag.lstrip("#") for tag in (hashtags or "").replace(",", " ").split() if tag.lstrip("#"))
         data = {**board.model_dump(), "title": title or "", "description": description or "", "hashtags": tags}
-        from studio.project_files import validate_project
+        from studio.project.files import validate_project
 
         checked = validate_project({**project.model_dump(), "storyboard": data})
         return studio.save(user, checked), selected

@@ -8,7 +8,7 @@ Kinds and where they go:
 - ``idea``: the idea text; CLI ``script`` and API ``write_storyboard``
 - ``llm_url``, ``script_model``: CLI only (no endpoint takes a URL or a script model from a visitor)
 - ``video_model``: CLI ``render --video-model`` and API ``render_all``
-- ``bundle``: a zip; ``studio.bundles.import_bundle`` (the UI's Projects tab; no CLI command or API endpoint)
+- ``bundle``: a zip; ``studio.project.bundles.import_bundle`` (the UI's Projects tab; no CLI command or API endpoint)
 
 Every file is generated here, tiny, in the folder the test gives; nothing is checked in.
 """

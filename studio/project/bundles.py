@@ -20,8 +20,8 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from studio.errors import ProjectError, UnsafePathError
-from studio.project import Project
-from studio.project_files import load_project, project_json, resolve_media
+from studio.project.files import load_project, project_json, resolve_media
+from studio.project.model import Project
 
 PROJECT_NAME = "project.json"
 MAX_ENTRIES = 5000

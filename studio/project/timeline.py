@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from studio.errors import ProjectValidationError
-from studio.project import Project, Shot, Transition
+from studio.project.model import Project, Shot, Transition
 
 
 @dataclass(frozen=True)

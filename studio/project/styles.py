@@ -7,7 +7,7 @@ from functools import cache
 
 from studio.assets import asset_path
 from studio.errors import ProjectValidationError
-from studio.project import CaptionStyle
+from studio.project.model import CaptionStyle
 
 STYLES_FILE = asset_path("caption_styles.json")
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from studio.errors import LimitError, ProjectValidationError
-from studio.limits import check_project_limits
 from studio.media import MediaKind, probe_shot_media
-from studio.presets import PresetName
-from studio.project import (
+from studio.project.files import validate_project
+from studio.project.limits import check_project_limits
+from studio.project.model import (
     MAX_SHOT_MS,
     MIN_SHOT_MS,
     AiLabel,
@@ -21,9 +21,9 @@ from studio.project import (
     Project,
     Transition,
 )
-from studio.project_files import validate_project
+from studio.project.presets import PresetName
+from studio.project.styles import caption_style
 from studio.settings import Settings
-from studio.styles import caption_style
 
 DEFAULT_IMAGE_SECONDS = 3.0
 

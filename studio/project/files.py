@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from studio.errors import MissingMediaError, ProjectError, ProjectValidationError, SchemaVersionError, UnsafePathError
-from studio.project import SCHEMA_VERSION, Project
+from studio.project.model import SCHEMA_VERSION, Project
 from studio.settings import Settings
 
 MAX_PROJECT_BYTES = 5 * 1024 * 1024
@@ -162,7 +162,7 @@ def load_project(path: str | os.PathLike[str], *, settings: Settings | None = No
     root = path.resolve().parent
     project = validate_project(migrate(data), project_root=root)
     if settings is not None:
-        from studio.limits import check_project_limits
+        from studio.project.limits import check_project_limits
 
         check_project_limits(project, settings)
     return project, root

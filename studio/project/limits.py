@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator
 
 from studio.errors import LimitError
-from studio.project import Project
+from studio.project.model import Project
 from studio.settings import Settings
 
 

@@ -21,7 +21,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from studio.presets import PresetName
+from studio.project.presets import PresetName
 
 SCHEMA_VERSION = 1
 
