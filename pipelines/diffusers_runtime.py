@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.errors import GenerationError, OutOfMemory
-from studio.safety_inputs import check_model_ref
+from studio.safety.inputs import check_model_ref
 from studio.settings import Settings
 
 logger = logging.getLogger("pipelines.video")

@@ -123,7 +123,7 @@ def _check_inputs(request: ScriptRequest, paths: MakePaths, video: VideoOptions,
     from studio.media import MediaKind, probe_for
     from studio.music_library import library, library_track
     from studio.project.styles import caption_style
-    from studio.safety import check_script_request
+    from studio.safety.prompts import check_script_request
 
     checked = check_request(request)
     check_script_request(checked, settings)  # a refused idea writes nothing and loads no model

@@ -68,7 +68,7 @@ class LocalScriptWriter:
         """Load tokenizer, model and grammar compiler (idempotent). Raises ScriptBackendError with what to do."""
         if self._model is not None:
             return
-        from studio.safety_inputs import check_model_ref
+        from studio.safety.inputs import check_model_ref
 
         check_model_ref(self.model_ref, what="script model")  # no URLs, files or folders that are not models
         try:

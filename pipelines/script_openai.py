@@ -40,7 +40,7 @@ _FORMATS = ("json_schema", "json_object", "none")
 
 
 def _endpoint(base_url: str, allow_private: str = "loopback") -> str:
-    from studio.safety_inputs import check_llm_url
+    from studio.safety.inputs import check_llm_url
 
     check_llm_url(base_url, allow_private=allow_private)  # http(s) only, no credentials, no private addresses
     url = base_url.strip().rstrip("/")

@@ -58,7 +58,7 @@ from studio.project.model import (
     clean_text,
 )
 from studio.project.presets import PresetName, get_preset
-from studio.safety import check_fields, check_script_request, check_storyboard
+from studio.safety.prompts import check_fields, check_script_request, check_storyboard
 from studio.settings import Settings
 
 Progress = Callable[[int, int], None]

@@ -42,7 +42,7 @@ from studio.project.model import (
     Transition,
 )
 from studio.project.presets import get_preset
-from studio.safety import check_generation
+from studio.safety.prompts import check_generation
 from studio.settings import Settings
 
 logger = logging.getLogger("pipelines.video")

@@ -148,7 +148,7 @@ def _video_options(args: argparse.Namespace, project_file: Path | None):
         if value is not None and value <= 0:
             raise StudioError(f"{flag} must be a positive number, not {value}")
     if args.video_model is not None:
-        from studio.safety_inputs import check_model_ref
+        from studio.safety.inputs import check_model_ref
 
         check_model_ref(args.video_model, what="video model")
     width, height = args.video_size or (None, None)
@@ -374,7 +374,7 @@ def _script_settings(args: argparse.Namespace):
     """The settings from the environment, with the script flags' overrides."""
     import dataclasses
 
-    from studio.safety_inputs import check_llm_url, check_model_ref
+    from studio.safety.inputs import check_llm_url, check_model_ref
     from studio.settings import Settings
 
     settings = Settings.from_env()

@@ -36,7 +36,7 @@ def video_options(settings: Settings, backend: str | None = "auto", model: str |
     """Video options from form values: blank or 0 means the backend's default. A model named here comes
     from a visitor, so it is checked as one (``STUDIO_VISITOR_MODELS``): no folder on the server's disk."""
     from pipelines.shots import VideoOptions
-    from studio.safety_inputs import visitor_model
+    from studio.safety.inputs import visitor_model
 
     def number(value: float | None) -> int | None:
         value = _none_if_blank(value)

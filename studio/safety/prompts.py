@@ -39,7 +39,7 @@ from studio.assets import asset_path
 from studio.errors import SafetyRefusal, StudioError
 from studio.settings import Settings
 
-logger = logging.getLogger("studio.safety")
+logger = logging.getLogger("studio.safety.prompts")
 
 RULES_FILE = asset_path("safety", "rules.json")
 LANGUAGES = ("en", "zh")
