@@ -77,9 +77,9 @@ def title_card_layers(text: str, size: tuple[int, int], *, style: Any = None, fo
     the text at ``TITLE_CENTER_Y``; ``None`` without text) and the DRAFT tag (RGBA) with its position."""
     from PIL import Image, ImageDraw, ImageFilter
 
-    from studio.captions import render_hook_title, render_label
     from studio.errors import CaptionError
     from studio.project.model import CaptionStyle
+    from studio.text.captions import render_hook_title, render_label
 
     width, height = size
     top, bottom = _palette(seed_text or text)
@@ -96,7 +96,7 @@ def title_card_layers(text: str, size: tuple[int, int], *, style: Any = None, fo
     glow = glow.filter(ImageFilter.GaussianBlur(gw / 24)).resize(size, Image.BILINEAR)
     card = Image.composite(Image.new("RGB", size, (255, 255, 255)), card, glow)
     if fonts is None:
-        from studio.fonts import default_font_book
+        from studio.text.fonts import default_font_book
 
         fonts = default_font_book(())
     title = None

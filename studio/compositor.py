@@ -50,7 +50,7 @@ from studio.project.presets import PlatformPreset, get_preset
 from studio.project.timeline import Timeline, build_timeline
 from studio.scratch import fsync_file, owner_tag, sweep_stale
 from studio.settings import Settings
-from studio.subtitles import subtitle_text
+from studio.text.subtitles import subtitle_text
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -182,14 +182,14 @@ def check_project(project: Project, settings: Settings, root: Path | None) -> Ch
 # -- 2. overlays ------------------------------------------------------------------------------------
 
 def _fonts(settings: Settings):
-    from studio.fonts import default_font_book
+    from studio.text.fonts import default_font_book
 
     return default_font_book(settings.font_dirs)
 
 
 def build_overlays(project: Project, preset: PlatformPreset, timeline: Timeline, settings: Settings) -> list[Overlay]:
-    from studio.captions import render_caption, render_hook_title, render_label
-    from studio.text_layout import word_spans
+    from studio.text.captions import render_caption, render_hook_title, render_label
+    from studio.text.layout import word_spans
 
     fonts = _fonts(settings)
     W, H = preset.width, preset.height

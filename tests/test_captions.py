@@ -14,12 +14,12 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from studio.captions import RenderedText, render_caption, render_hook_title, render_label
 from studio.errors import CaptionError, EnvironmentProblem
-from studio.fonts import SYSTEM_FONT_DIRS, FontBook, default_font_book
 from studio.project.model import CaptionStyle
 from studio.project.styles import caption_style, caption_style_presets
-from studio.text_layout import NO_LINE_END, NO_LINE_START, word_spans
+from studio.text.captions import RenderedText, render_caption, render_hook_title, render_label
+from studio.text.fonts import SYSTEM_FONT_DIRS, FontBook, default_font_book
+from studio.text.layout import NO_LINE_END, NO_LINE_START, word_spans
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "captions"
 PLAIN = CaptionStyle(stroke_px=0, color="#FFFFFF")  # no outline, shadow or box: ink is the glyphs

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from studio.fonts import FontFace
-from studio.text_layout import (
+from studio.text.fonts import FontFace
+from studio.text.layout import (
     NO_LINE_END,
     NO_LINE_START,
     Cluster,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import regex
 
-from studio.fonts import FontFace
+from studio.text.fonts import FontFace
 
 # --- character classes -----------------------------------------------------------------------
 

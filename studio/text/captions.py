@@ -1,7 +1,7 @@
 """Caption drawing: text in, a tightly cropped RGBA image out, for the compositor to paste.
 
 The pipeline for one caption: pick the style's size (shrinking in steps when the text needs more
-than ``max_lines``), break the text into lines by pixel width (``studio.text_layout``), order each
+than ``max_lines``), break the text into lines by pixel width (``studio.text.layout``), order each
 line's runs for bidi, then paint layers back to front: box, shadow, stroke, fill (with the
 karaoke highlight recoloured in place), colour emoji. Strokes are painted for every line before
 any fill so neighbouring lines never cover each other's letters, and emoji go last so no outline
@@ -21,9 +21,9 @@ from dataclasses import dataclass, replace
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
 from studio.errors import CaptionError
-from studio.fonts import EMOJI_BITMAP_PX, FontBook, FontFace
 from studio.project.model import CaptionStyle
-from studio.text_layout import Cluster, Line, MissingGlyphs, Run, break_lines, clusters_for, logical_runs, visual_runs
+from studio.text.fonts import EMOJI_BITMAP_PX, FontBook, FontFace
+from studio.text.layout import Cluster, Line, MissingGlyphs, Run, break_lines, clusters_for, logical_runs, visual_runs
 
 SHRINK_STEPS = (1.0, 0.95, 0.9, 0.85, 0.8, 0.75)
 """Font-size factors tried in order when a caption needs more lines than its style allows."""
