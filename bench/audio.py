@@ -10,7 +10,7 @@ Method
    120 BPM, 48 kHz stereo WAV), a synthesized voice-over (tone bursts standing in for sentences),
    and six 1600x2400 gradient photos.
 2. Beat analysis of the 3-minute song:
-   - ``cold``: ``studio.beats.analyse_beats`` in a fresh process (librosa import and its numba
+   - ``cold``: ``studio.sound.beats.analyse_beats`` in a fresh process (librosa import and its numba
      compilation included), no cache;
    - ``warm``: the same call again in that process, no cache;
    - ``cached``: the call with the cache filled (hash the file, read a JSON);
@@ -78,7 +78,7 @@ sys.path.insert(0, sys.argv[1])
 song, data = Path(sys.argv[2]), Path(sys.argv[3])
 out = {}
 t = time.perf_counter()
-from studio.beats import analyse_beats
+from studio.sound.beats import analyse_beats
 from studio.settings import Settings
 settings = Settings.from_env({"STUDIO_DATA_DIR": str(data)})
 first = analyse_beats(song, settings, use_cache=False)

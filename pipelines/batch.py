@@ -308,7 +308,7 @@ def item_options(item: BatchItem, defaults: BatchDefaults) -> MakeOptions:
 def _music_source(value: str, base_dir: Path | None, *, files: bool = True) -> tuple[Path | None, str | None]:
     """A file when one exists (relative to the ideas file), else a bundled track id (``make`` checks it).
     With ``files`` off only bundled tracks are accepted, so pasted text cannot reach files on the server."""
-    from studio.music_library import library
+    from studio.sound.library import library
 
     if not files:
         if value not in library():

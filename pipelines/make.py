@@ -121,9 +121,9 @@ def _check_inputs(request: ScriptRequest, paths: MakePaths, video: VideoOptions,
     from pipelines.script_writer import check_request
     from pipelines.shots import make_backend
     from studio.media import MediaKind, probe_for
-    from studio.music_library import library, library_track
     from studio.project.styles import caption_style
     from studio.safety.prompts import check_script_request
+    from studio.sound.library import library, library_track
 
     checked = check_request(request)
     check_script_request(checked, settings)  # a refused idea writes nothing and loads no model

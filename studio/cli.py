@@ -232,7 +232,7 @@ def _music_source(value: str | None) -> tuple[Path | None, str | None]:
     """--music takes a file, or the name of a bundled track when no such file exists."""
     if not value:
         return None, None
-    from studio.music_library import library
+    from studio.sound.library import library
 
     if not Path(value).expanduser().exists() and value in library():
         return None, value
@@ -309,7 +309,7 @@ def _run_bundle_open(args: argparse.Namespace) -> int:
 
 
 def _run_music(args: argparse.Namespace) -> int:
-    from studio.music_library import library
+    from studio.sound.library import library
 
     for track in library().values():
         print(f"{track.id:<16} {track.bpm:>5g} BPM  {track.bars:>2} bars  {track.duration_ms / 1000:4.1f} s  "

@@ -33,16 +33,12 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from studio import audio
-from studio.beats import BeatSyncReport, music_beats, snap_to_beats
 from studio.c2pa_sign import build_manifest, load_material, sign_mp4
 from studio.encode import EncodeJob, Encoder
 from studio.errors import CaptionError, MissingMediaError, ProjectValidationError, RenderCancelled
 from studio.frames import ImageShotFrames, VideoShotFrames, open_shot_frames
 from studio.labels import COMMENT, MIN_LABEL_TEXT_FRACTION, aigc_json, aigc_metadata, label_text
-from studio.loudness import MasterReport, master
 from studio.media import MediaInfo, MediaKind, probe_for, probe_shot_media
-from studio.music_library import library_track
 from studio.project.files import project_json, resolve_media, save_project
 from studio.project.limits import check_project_limits
 from studio.project.model import CaptionPosition, LabelPosition, Project, Transition
@@ -50,6 +46,13 @@ from studio.project.presets import PlatformPreset, get_preset
 from studio.project.timeline import Timeline, build_timeline
 from studio.scratch import fsync_file, owner_tag, sweep_stale
 from studio.settings import Settings
+from studio.sound.beat_sync import BeatSyncReport, snap_to_beats
+from studio.sound.beats import music_beats
+from studio.sound.decode import SAMPLE_RATE, write_wav
+from studio.sound.library import library_track
+from studio.sound.loudness import MasterReport, master
+from studio.sound.mix import SoundSources, mix_timeline
+from studio.sound.music import fit_music
 from studio.text.subtitles import subtitle_text
 
 Progress = Callable[[int, int], None]
@@ -102,7 +105,7 @@ class RenderPlan:
     preset: PlatformPreset
     timeline: Timeline
     media: dict[int, MediaInfo]
-    sound: audio.SoundSources
+    sound: SoundSources
     overlays: list[Overlay]
     beat_sync: BeatSyncReport | None = None
 
@@ -115,11 +118,11 @@ class CheckedProject:
     preset: PlatformPreset
     timeline: Timeline
     media: dict[int, MediaInfo]
-    sound: audio.SoundSources
+    sound: SoundSources
     beat_sync: BeatSyncReport | None
 
 
-def _check_sound(project: Project, settings: Settings, root: Path | None) -> tuple[Project, audio.SoundSources,
+def _check_sound(project: Project, settings: Settings, root: Path | None) -> tuple[Project, SoundSources,
                                                                                     BeatSyncReport | None]:
     """Resolve and probe music and voice-over; fit the music to the clip; snap cuts when asked."""
     voice_path = None
@@ -133,7 +136,7 @@ def _check_sound(project: Project, settings: Settings, root: Path | None) -> tup
             probe_for(shot_voices[i], settings, f"shot {i + 1} voice-over", expect=MediaKind.AUDIO)
     music = project.music
     if music is None:
-        return project, audio.SoundSources(voiceover=project.voiceover, voiceover_path=voice_path,
+        return project, SoundSources(voiceover=project.voiceover, voiceover_path=voice_path,
                                            shot_voices=shot_voices), None
     if music.library is not None:
         track = library_track(music.library)
@@ -143,11 +146,11 @@ def _check_sound(project: Project, settings: Settings, root: Path | None) -> tup
         song_ms = probe_for(music_path, settings, "music", expect=MediaKind.AUDIO).duration_ms
     total_ms = build_timeline(project).duration_ms
     beats = music_beats(project, settings, music_path)
-    fit = audio.fit_music(music, song_ms, total_ms, beats)
+    fit = fit_music(music, song_ms, total_ms, beats)
     report = None
     if music.beat_sync:
         project, report = snap_to_beats(project, beats, fit)
-    sound = audio.SoundSources(music=music, music_path=music_path, music_fit=fit, voiceover=project.voiceover,
+    sound = SoundSources(music=music, music_path=music_path, music_fit=fit, voiceover=project.voiceover,
                                voiceover_path=voice_path, shot_voices=shot_voices)
     return project, sound, report
 
@@ -373,8 +376,8 @@ def plan_render(project: Project, settings: Settings, project_root: Path | None 
 
 def render_sound(plan: RenderPlan, settings: Settings) -> tuple[np.ndarray, MasterReport]:
     """Stage 3: the mix, mastered to the preset's loudness target and true-peak ceiling."""
-    mix = audio.mix_timeline(plan.timeline, plan.media, settings, plan.sound)
-    return master(mix, audio.SAMPLE_RATE, target_lufs=plan.preset.loudness_lufs,
+    mix = mix_timeline(plan.timeline, plan.media, settings, plan.sound)
+    return master(mix, SAMPLE_RATE, target_lufs=plan.preset.loudness_lufs,
                   ceiling_dbtp=plan.preset.true_peak_dbtp)
 
 
@@ -399,7 +402,7 @@ def as_videoclip(plan: RenderPlan, settings: Settings):
 
     mix, _ = render_sound(plan, settings)
     clip = VideoClip(frame_function=frame_function, duration=plan.timeline.duration_ms / 1000)
-    return clip.with_fps(plan.preset.fps).with_audio(AudioArrayClip(mix, fps=audio.SAMPLE_RATE))
+    return clip.with_fps(plan.preset.fps).with_audio(AudioArrayClip(mix, fps=SAMPLE_RATE))
 
 
 # -- the whole job ----------------------------------------------------------------------------------
@@ -472,7 +475,7 @@ def compose(project: Project, output: str | os.PathLike[str], *, settings: Setti
         # 3. audio
         wav = job_dir / "mix.wav"
         mix, loudness = render_sound(plan, settings)
-        audio.write_wav(mix, wav)
+        write_wav(mix, wav)
 
         # 4. frames
         render_id = uuid.uuid4().hex[:12]

@@ -195,8 +195,8 @@ def test_compose_endpoint_exports_a_postable_mp4_with_sidecars(studio_app, clien
 
 
 def test_bundled_music_with_beat_sync_and_a_voiceover(studio_app, client, media):
-    from studio.audio import decode_audio
-    from studio.loudness import integrated_lufs
+    from studio.sound.decode import decode_audio
+    from studio.sound.loudness import integrated_lufs
 
     video, files, status = client.predict(
         *compose_args([media["landscape"], media["portrait"]], "one\ntwo", library_music="lofi_chill",
@@ -212,7 +212,7 @@ def test_bundled_music_with_beat_sync_and_a_voiceover(studio_app, client, media)
 
 
 def test_choosing_a_bundled_track_shows_its_preview():
-    from studio.music_library import library
+    from studio.sound.library import library
     from ui.finish import preview_music
 
     shown = preview_music("sunny_pop")

@@ -5,12 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from studio import audio
 from studio.errors import CorruptMediaError
 from studio.project.model import MusicTrack
 from studio.settings import Settings
+from studio.sound.decode import SAMPLE_RATE, apply_fades, decode_audio, write_wav
+from studio.sound.music import fit_music, music_bed
 
-RATE = audio.SAMPLE_RATE
+RATE = SAMPLE_RATE
 
 
 def _sine(seconds: float, freq: float = 220.0) -> np.ndarray:
@@ -25,10 +26,10 @@ def _max_step(x: np.ndarray) -> float:
 
 def _looped(tmp_path, song: np.ndarray, total_ms: int) -> np.ndarray:
     path = tmp_path / "song.wav"
-    audio.write_wav(song, path)
+    write_wav(song, path)
     music = MusicTrack(path=str(path), gain_db=0.0, fade_in_ms=0, fade_out_ms=0)
-    fit = audio.fit_music(music, round(len(song) * 1000 / RATE), total_ms, None)
-    return audio.music_bed(music, path, Settings.from_env({}), total_ms * RATE // 1000, fit)
+    fit = fit_music(music, round(len(song) * 1000 / RATE), total_ms, None)
+    return music_bed(music, path, Settings.from_env({}), total_ms * RATE // 1000, fit)
 
 
 def test_loop_seam_has_no_click(tmp_path):
@@ -48,7 +49,7 @@ def test_loop_fills_exactly_the_asked_length(tmp_path):
 
 
 def test_fades_start_and_end_silent():
-    x = audio.apply_fades(np.ones((RATE, 2), dtype=np.float32), RATE // 10, RATE // 10)
+    x = apply_fades(np.ones((RATE, 2), dtype=np.float32), RATE // 10, RATE // 10)
     assert x[0, 0] == 0.0 and abs(x[-1, 0]) < 1e-6 and x[RATE // 2, 0] == 1.0
 
 
@@ -58,7 +59,7 @@ def test_decode_resamples_to_48k_stereo(tmp_path):
     path = tmp_path / "tone.wav"
     subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=22050",
                     "-t", "1", "-ac", "1", str(path)], check=True)
-    x = audio.decode_audio(path, Settings.from_env({}))
+    x = decode_audio(path, Settings.from_env({}))
     assert x.shape[1] == 2 and abs(len(x) - RATE) < RATE * 0.01
     spectrum = np.abs(np.fft.rfft(x[:, 0]))
     assert abs(np.argmax(spectrum) * RATE / len(x) - 1000) < 5
@@ -68,12 +69,12 @@ def test_decode_of_garbage_names_the_file(tmp_path):
     path = tmp_path / "broken.mp3"
     path.write_bytes(b"ID3" + b"\x00" * 50)
     with pytest.raises(CorruptMediaError, match="broken.mp3"):
-        audio.decode_audio(path, Settings.from_env({}))
+        decode_audio(path, Settings.from_env({}))
 
 
 def test_wav_is_48k_16bit(tmp_path):
     import wave
 
-    audio.write_wav(_sine(0.5), tmp_path / "x.wav")
+    write_wav(_sine(0.5), tmp_path / "x.wav")
     with wave.open(str(tmp_path / "x.wav")) as w:
         assert (w.getframerate(), w.getnchannels(), w.getsampwidth(), w.getnframes()) == (RATE, 2, 2, RATE // 2)

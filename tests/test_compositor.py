@@ -145,7 +145,7 @@ def test_progress_counts_every_frame(export):
 
 
 def test_audio_has_music_and_clip_sound(export):
-    from studio.audio import decode_audio
+    from studio.sound.decode import decode_audio
 
     result, _ = export
     sound = decode_audio(result.video, Settings.from_env({}))
@@ -154,7 +154,7 @@ def test_audio_has_music_and_clip_sound(export):
 
 
 def test_silent_project_has_a_silent_audio_track(media, settings, tmp_path):
-    from studio.audio import decode_audio
+    from studio.sound.decode import decode_audio
 
     result = compose(_project([Shot(media=str(media["red"]), duration_ms=500)]), tmp_path / "s.mp4",
                      settings=settings)

@@ -10,16 +10,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from studio import audio, beats
-from studio.beats import BeatAnalysis, analyse_beats, snap_to_beats
 from studio.cli import main
 from studio.compositor import compose
-from studio.loudness import integrated_lufs, true_peak_dbtp
-from studio.music_library import library
 from studio.project.files import load_project, validate_project
 from studio.project.model import MusicTrack, Project, Shot, Transition
 from studio.project.timeline import build_timeline
 from studio.settings import Settings
+from studio.sound.beat_sync import MIN_SNAPPED_SHOT_MS, _cut_points, snap_to_beats
+from studio.sound.beats import BeatAnalysis, analyse_beats
+from studio.sound.decode import decode_audio
+from studio.sound.library import library
+from studio.sound.loudness import integrated_lufs, true_peak_dbtp
+from studio.sound.mix import SoundSources, mix_timeline, voice_track
+from studio.sound.music import fit_music, music_bed
 from tests.helpers.media import make_image, make_tone
 from tests.helpers.music import RATE, drum_song, sparse_silent_wav, write_wav
 
@@ -55,11 +58,11 @@ def _shots(files, durations, transitions=None) -> list[Shot]:
 
 
 def _cuts(project: Project) -> list[int]:
-    return beats._cut_points(project)
+    return _cut_points(project)
 
 
 def _decode_mp4_audio(path: Path, settings: Settings) -> np.ndarray:
-    return audio.decode_audio(path, settings)
+    return decode_audio(path, settings)
 
 
 # -- analysis ---------------------------------------------------------------------------------------
@@ -79,7 +82,7 @@ def test_analysis_is_cached_per_file_content(tmp_path, settings, files, monkeypa
     path = tmp_path / "copy.wav"
     path.write_bytes(files["song"].read_bytes())
     first = analyse_beats(path, settings)
-    monkeypatch.setattr(beats, "_analyse", lambda y: pytest.fail("the cached analysis was not used"))
+    monkeypatch.setattr("studio.sound.beats._analyse", lambda y: pytest.fail("the cached analysis was not used"))
     assert analyse_beats(path, settings) == first
     write_wav(np.zeros((RATE * 2, 2), np.float32), path)  # new content: a new key, a new analysis
     monkeypatch.undo()
@@ -98,8 +101,8 @@ def _synced(files, settings, durations, transitions=None, **music):
         s.model_dump(mode="json") for s in _shots(files, durations, transitions)]},
         "music": {"path": str(files["song"]), **music}})
     analysis = analyse_beats(files["song"], settings)
-    song_ms = round(len(audio.decode_audio(files["song"], settings)) * 1000 / RATE)
-    fit = audio.fit_music(project.music, song_ms, build_timeline(project).duration_ms, analysis)
+    song_ms = round(len(decode_audio(files["song"], settings)) * 1000 / RATE)
+    fit = fit_music(project.music, song_ms, build_timeline(project).duration_ms, analysis)
     return project, *snap_to_beats(project, analysis, fit)
 
 
@@ -121,8 +124,8 @@ def test_beat_sync_puts_every_cut_within_70_ms_of_a_true_beat(files, settings):
 
 
 def _fit(project, files, settings):
-    song_ms = round(len(audio.decode_audio(files["song"], settings)) * 1000 / RATE)
-    return audio.fit_music(project.music, song_ms, build_timeline(project).duration_ms,
+    song_ms = round(len(decode_audio(files["song"], settings)) * 1000 / RATE)
+    return fit_music(project.music, song_ms, build_timeline(project).duration_ms,
                            analyse_beats(files["song"], settings))
 
 
@@ -137,7 +140,7 @@ def test_beat_sync_follows_the_song_start_offset_and_downbeats(files, settings):
 def test_beat_sync_never_squeezes_a_shot_below_its_floor(files, settings):
     project, synced, _ = _synced(files, settings, [1050, 1000, 3000], beat_tolerance_ms=600)
     for before, after in zip(project.shots, synced.shots, strict=True):
-        assert after.duration_ms >= min(before.duration_ms, beats.MIN_SNAPPED_SHOT_MS)
+        assert after.duration_ms >= min(before.duration_ms, MIN_SNAPPED_SHOT_MS)
 
 
 def test_without_a_beat_cuts_stay_and_the_user_is_told(files, settings):
@@ -145,7 +148,7 @@ def test_without_a_beat_cuts_stay_and_the_user_is_told(files, settings):
         s.model_dump(mode="json") for s in _shots(files, [2300, 1700])]},
         "music": {"path": str(files["pad"]), "beat_sync": True}})
     analysis = analyse_beats(files["pad"], settings)
-    fit = audio.fit_music(project.music, 8000, 4000, analysis)
+    fit = fit_music(project.music, 8000, 4000, analysis)
     synced, report = snap_to_beats(project, analysis, fit)
     assert synced == project and "cuts left where they were" in report.message
 
@@ -172,8 +175,8 @@ def test_cli_beat_sync_is_stored_in_the_project_and_reproducible(capsys, tmp_pat
 def test_loops_jump_on_bar_lines(files, settings):
     analysis = analyse_beats(files["song"], settings)
     music = MusicTrack(path=str(files["song"]))
-    song_ms = round(len(audio.decode_audio(files["song"], settings)) * 1000 / RATE)
-    fit = audio.fit_music(music, song_ms, 80_000, analysis)
+    song_ms = round(len(decode_audio(files["song"], settings)) * 1000 / RATE)
+    fit = fit_music(music, song_ms, 80_000, analysis)
     assert len(fit.segments) >= 3 and "bars" in fit.note
     loop = fit.segments[1]
     downbeats = files["downbeats"] * 1000
@@ -184,7 +187,7 @@ def test_loops_jump_on_bar_lines(files, settings):
 
 def test_a_trimmed_song_ends_on_a_beat(files, settings):
     analysis = analyse_beats(files["song"], settings)
-    fit = audio.fit_music(MusicTrack(path=str(files["song"])), 33_000, 7_300, analysis)
+    fit = fit_music(MusicTrack(path=str(files["song"])), 33_000, 7_300, analysis)
     assert fit.end_ms < 7_300 and np.min(np.abs(_clip_beats(files) - fit.end_ms)) < 30
 
 
@@ -209,14 +212,14 @@ def test_ducking_lowers_music_under_voice_by_at_least_6_db(tmp_path, files, sett
         "music": {"path": str(files["song"]), "gain_db": 0, "fade_in_ms": 0, "fade_out_ms": 0},
         "voiceover": {"path": str(voice_path)}})
     timeline = build_timeline(project)
-    fit = audio.fit_music(project.music, 33_000, timeline.duration_ms, None)
+    fit = fit_music(project.music, 33_000, timeline.duration_ms, None)
 
     def music_only(duck_db: float) -> np.ndarray:
         music = project.music.model_copy(update={"duck_db": duck_db})
-        sources = audio.SoundSources(music=music, music_path=files["song"], music_fit=fit,
+        sources = SoundSources(music=music, music_path=files["song"], music_fit=fit,
                                      voiceover=project.voiceover, voiceover_path=voice_path)
-        mix = audio.mix_timeline(timeline, {}, settings, sources)
-        return mix - audio.voice_track(timeline, sources, settings, len(mix))
+        mix = mix_timeline(timeline, {}, settings, sources)
+        return mix - voice_track(timeline, sources, settings, len(mix))
 
     ducked, plain = music_only(12.0), music_only(0.0)
     for a, b in spans:
@@ -279,12 +282,12 @@ def test_bundled_tracks_are_whole_bars_and_loop_without_a_click(settings):
     assert len(tracks) >= 4 and len({t.mood for t in tracks.values()}) == len(tracks)
     for track in tracks.values():
         assert abs(track.duration_ms - track.bars * 4 * 60_000 / track.bpm) < 2
-        song = audio.decode_audio(track.path, settings)
+        song = decode_audio(track.path, settings)
         assert abs(len(song) * 1000 / RATE - track.duration_ms) < 30
         grid = BeatAnalysis.from_grid(track.bpm, track.beats_per_bar, track.duration_ms)
         music = MusicTrack(library=track.id, gain_db=0, fade_in_ms=0, fade_out_ms=0)
-        fit = audio.fit_music(music, track.duration_ms, track.duration_ms + 5000, grid)
-        bed = audio.music_bed(music, track.path, settings, (track.duration_ms + 5000) * RATE // 1000, fit)
+        fit = fit_music(music, track.duration_ms, track.duration_ms + 5000, grid)
+        bed = music_bed(music, track.path, settings, (track.duration_ms + 5000) * RATE // 1000, fit)
         seam = len(song)
         steps = np.abs(np.diff(bed[:, 0]))
         assert steps[seam - 240: seam + 240].max() < 2 * np.percentile(steps[: seam - 240], 99.9)

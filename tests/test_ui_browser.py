@@ -180,8 +180,8 @@ def _context(browser, studio_app, locale: str = "en-US"):
 def test_finish_tab_style_preview_bundled_music_and_beat_sync_reach_the_export(browser, studio_app, tmp_path):
     from playwright.sync_api import expect
 
-    from studio.audio import decode_audio
-    from studio.loudness import integrated_lufs
+    from studio.sound.decode import decode_audio
+    from studio.sound.loudness import integrated_lufs
 
     context = _context(browser, studio_app)
     page = context.new_page()

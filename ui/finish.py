@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import gradio as gr
 
-from studio.music_library import library
 from studio.project.model import MusicTrack, Project
 from studio.project.styles import caption_style, caption_style_presets
+from studio.sound.library import library
 from ui.context import Studio
 from ui.i18n import choices, say, t, words_for
 from ui.session import handler
