@@ -130,7 +130,7 @@ def _cpu_seconds() -> float:
 
 
 def bench_compose(paths: dict[str, Path], out: Path, seconds: int, repeat: int) -> dict[str, list[float]]:
-    from studio import compositor
+    from studio.compose import compositor
     from studio.settings import Settings
 
     settings = Settings.from_env({"STUDIO_DATA_DIR": str(out / "data-compose")})

@@ -41,7 +41,7 @@ def _median(times: list[float]) -> float:
 
 def bench_still(repeat: int) -> list[tuple[str, list[float]]]:
     from pipelines.shots import VideoOptions, render_shots
-    from studio.compositor import FrameRenderer, compose, plan_render
+    from studio.compose.compositor import FrameRenderer, compose, plan_render
     from studio.project.model import CameraMove, Project, Shot
     from studio.settings import Settings
 

@@ -37,7 +37,7 @@ from studio.settings import Settings
 if TYPE_CHECKING:
     from pipelines.script_writer import ScriptRequest, ScriptResult
     from pipelines.shots import ShotsProgress, ShotsResult, VideoOptions
-    from studio.compositor import ComposeResult
+    from studio.compose.compositor import ComposeResult
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -79,7 +79,7 @@ class MakePaths:
 
     @classmethod
     def for_output(cls, output: str | Path) -> MakePaths:
-        from studio.compositor import sidecar_paths
+        from studio.compose.compositor import sidecar_paths
 
         video = Path(output).expanduser()
         project_file = sidecar_paths(video)["project"]
@@ -186,7 +186,7 @@ def make_short(request: ScriptRequest, output: str | Path, video: VideoOptions, 
     """
     from pipelines.script_writer import write_storyboard
     from pipelines.shots import render_shots
-    from studio.compositor import compose
+    from studio.compose.compositor import compose
     from studio.project.files import save_project
 
     started = time.monotonic()

@@ -268,7 +268,7 @@ def first_frame(ctx: _Context, project: Project, index: int) -> Any:
 
 
 def _edge_frame(ctx: _Context, project: Project, index: int, *, last: bool) -> Any:
-    from studio.frames import ImageShotFrames
+    from studio.compose.frames import ImageShotFrames
 
     shot = project.shots[index]
     if not shot.media:
@@ -307,7 +307,7 @@ def build_request(ctx: _Context, project: Project, index: int, seed: int) -> tup
     )
     key_source: dict[str, Any] = {"kind": source.value}
     if still:
-        from studio.frames import resolve_camera_move
+        from studio.compose.frames import resolve_camera_move
 
         request = request.with_(camera_move=resolve_camera_move(shot.camera_move, index).value)
     if still and source is ShotSource.TEXT:

@@ -83,7 +83,7 @@ def read_clip_frames(path: Path, settings: Settings, *, size: tuple[int, int], f
     """``count`` frames of a clip from ``start_ms``, cover-fitted to ``size`` at ``fps`` (the last one held)."""
     from PIL import Image
 
-    from studio.decode import ClipDecoder
+    from studio.compose.clips import ClipDecoder
     from studio.media import MediaKind, probe_for
     from studio.project.model import Fit
 

@@ -3,13 +3,13 @@
 It makes no footage. A shot becomes one still picture -- the user's photo, the previous shot's last
 frame, or a title card drawn with Pillow from the shot's caption or prompt at the preset's size --
 and the compositor animates it with the shot's eased camera move (push in, pull out, pan, tilt;
-``studio.frames``), the same code that moves every photo. Rendering the move here as well would
+``studio.compose.frames``), the same code that moves every photo. Rendering the move here as well would
 draw every frame twice and encode it once more for nothing. A user clip is kept as it is.
 
 Parallax is the one move that needs more than a still: depth. A title card has real layers (the
 gradient with its glow far, the title near, the DRAFT tag fixed), so a ``parallax`` text shot is
 rendered here as a short clip at the preset's size and fps, the layers moved by
-``studio.frames.ParallaxFrames``. Why a clip and not a second layer file for the compositor: a shot
+``studio.compose.frames.ParallaxFrames``. Why a clip and not a second layer file for the compositor: a shot
 has one media path, and everything downstream already understands a clip -- the compositor, the
 shot cache, chaining from a shot's last frame, variations, relocation on save, the editor handoff.
 A layer file would have to be threaded through all of them for one draft move; the clip costs its
@@ -187,7 +187,7 @@ class StillMotionBackend:
         request, notes = self.check_inputs(request)
         size = (request.width, request.height)
         if request.task is VideoTask.TEXT and request.camera_move == PARALLAX:
-            from studio.frames import ParallaxFrames
+            from studio.compose.frames import ParallaxFrames
 
             far, near, tag = title_card_layers(request.title or card_text(request.prompt), size, style=self.style,
                                                fonts=self.fonts, seed_text=f"{request.prompt}\n{request.seed}")

@@ -326,7 +326,7 @@ def _run_schema(args: argparse.Namespace) -> int:
 
 
 def _run_compose(args: argparse.Namespace) -> int:
-    from studio.compositor import compose
+    from studio.compose.compositor import compose
     from studio.project.assemble import project_from_media
     from studio.settings import Settings
 
@@ -337,7 +337,7 @@ def _run_compose(args: argparse.Namespace) -> int:
 
 
 def _run_render(args: argparse.Namespace) -> int:
-    from studio.compositor import compose
+    from studio.compose.compositor import compose
     from studio.project.files import load_project
     from studio.settings import Settings
 

@@ -18,9 +18,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from pipelines.shots import VideoOptions, render_shots
-from studio.c2pa_sign import AIGC_ASSERTION, COMPOSITE, TRAINED, digital_source_type
 from studio.cli import main
-from studio.compositor import compose
+from studio.compose.c2pa import AIGC_ASSERTION, COMPOSITE, TRAINED, digital_source_type
+from studio.compose.compositor import compose
 from studio.errors import SigningError
 from studio.project.model import AiLabel, Project, Shot
 from studio.project.presets import PresetName

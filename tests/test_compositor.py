@@ -15,9 +15,9 @@ import pysubs2
 import pytest
 from PIL import Image
 
-from studio.compositor import FrameRenderer, compose, plan_render
+from studio.compose.compositor import FrameRenderer, compose, plan_render
+from studio.compose.labels import MIN_LABEL_TEXT_FRACTION
 from studio.errors import RenderCancelled
-from studio.labels import MIN_LABEL_TEXT_FRACTION
 from studio.project.model import AiLabel, MusicTrack, Project, Shot, Transition, WordTiming
 from studio.project.presets import PRESETS, PresetName
 from studio.project.styles import caption_style
@@ -298,7 +298,7 @@ def test_contain_shows_all_over_a_blurred_fill(media, settings):
 
 
 def test_moviepy_clip_matches_the_export_frames(media, settings):
-    from studio.compositor import as_videoclip
+    from studio.compose.compositor import as_videoclip
 
     project = _project([Shot(media=str(media["wide"]), caption="MoviePy 🎞️", duration_ms=1000),
                         Shot(media=str(media["clip"]), duration_ms=600, transition=Transition.CROSSFADE)])
@@ -311,7 +311,7 @@ def test_moviepy_clip_matches_the_export_frames(media, settings):
 
 
 def test_cover_is_never_a_blend_of_two_shots(media, settings):
-    from studio.compositor import default_cover_time
+    from studio.compose.compositor import default_cover_time
     from studio.project.timeline import build_timeline
 
     project = _project([Shot(media=str(media["red"]), duration_ms=1000),

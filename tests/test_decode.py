@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from studio.decode import ClipDecoder
+from studio.compose.clips import ClipDecoder
 from studio.errors import CorruptMediaError
 from studio.media import probe
 from studio.project.model import Fit

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from studio.cli import main
-from studio.compositor import compose
+from studio.compose.compositor import compose
 from studio.project.files import load_project, validate_project
 from studio.project.model import MusicTrack, Project, Shot, Transition
 from studio.project.timeline import build_timeline

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from pipelines.shots import VideoOptions, render_shots
-from studio.compositor import FrameRenderer, plan_render
+from studio.compose.compositor import FrameRenderer, plan_render
 from studio.project.model import Bible, CameraMove, Project, Shot, ShotSource, ShotStatus
 from studio.settings import Settings
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from pipelines.make import MakeOptions
     from pipelines.script_writer import ScriptRequest
     from pipelines.shots import VideoOptions
-    from studio.compositor import ComposeResult
+    from studio.compose.compositor import ComposeResult
 
 OUTPUT_NAME = "short.mp4"
 Cancel = Callable[[], bool]
@@ -89,7 +89,7 @@ def compose_project(settings: Settings, workspace: Workspace, project: Project, 
                     progress: GrProgress | None = None, cancel: Cancel | None = None) -> ComposeResult:
     """Render the project into a fresh render folder (draft: the fast 540x960 preset); nothing is left behind
     when it fails or is cancelled."""
-    from studio.compositor import compose
+    from studio.compose.compositor import compose
 
     if draft:
         project = project.model_copy(update={"preset": PresetName.DRAFT})

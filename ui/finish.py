@@ -43,7 +43,7 @@ def finish_project(project: Project, *, style: str, music_library: str | None, m
 
 def preview_frame(project: Project, root, settings, at_s: float | None):
     """One composed frame (captions, hook, label) at ``at_s`` seconds, or at the cover time."""
-    from studio.compositor import FrameRenderer, default_cover_time, plan_render
+    from studio.compose.compositor import FrameRenderer, default_cover_time, plan_render
 
     plan = plan_render(project, settings, root)
     renderer = FrameRenderer(plan, settings)

@@ -33,11 +33,11 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from studio.c2pa_sign import build_manifest, load_material, sign_mp4
-from studio.encode import EncodeJob, Encoder
+from studio.compose.c2pa import build_manifest, load_material, sign_mp4
+from studio.compose.encode import EncodeJob, Encoder
+from studio.compose.frames import ImageShotFrames, VideoShotFrames, open_shot_frames
+from studio.compose.labels import COMMENT, MIN_LABEL_TEXT_FRACTION, aigc_json, aigc_metadata, label_text
 from studio.errors import CaptionError, MissingMediaError, ProjectValidationError, RenderCancelled
-from studio.frames import ImageShotFrames, VideoShotFrames, open_shot_frames
-from studio.labels import COMMENT, MIN_LABEL_TEXT_FRACTION, aigc_json, aigc_metadata, label_text
 from studio.media import MediaInfo, MediaKind, probe_for, probe_shot_media
 from studio.project.files import project_json, resolve_media, save_project
 from studio.project.limits import check_project_limits

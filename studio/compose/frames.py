@@ -19,7 +19,7 @@ from pathlib import Path
 
 from PIL import Image, ImageEnhance, ImageFilter
 
-from studio.decode import FILL_BRIGHTNESS, FILL_DIVISOR, ClipDecoder
+from studio.compose.clips import FILL_BRIGHTNESS, FILL_DIVISOR, ClipDecoder
 from studio.media import MediaInfo, MediaKind, load_image
 from studio.project.model import CameraMove, Fit, Shot
 from studio.settings import Settings
@@ -178,7 +178,7 @@ class ImageShotFrames:
 
 
 class VideoShotFrames:
-    """A clip, fitted to the frame by ffmpeg (see studio.decode), frame by frame in time order."""
+    """A clip, fitted to the frame by ffmpeg (see studio.compose.clips), frame by frame in time order."""
 
     def __init__(self, ffmpeg: str, info: MediaInfo, shot: Shot, size: tuple[int, int], fps: int, span_ms: int):
         self.size = size

@@ -21,7 +21,7 @@ from studio.errors import CorruptMediaError, EnvironmentProblem
 from studio.media import MediaInfo
 from studio.project.model import Fit
 
-# The contain fill, shared with still images (studio.frames.blurred_fill): blur at 1/16 size, scale
+# The contain fill, shared with still images (studio.compose.frames.blurred_fill): blur at 1/16 size, scale
 # back up, darken to 55 %.
 FILL_DIVISOR = 16
 FILL_BRIGHTNESS = 0.55
