@@ -30,12 +30,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pipelines.script_writer import (  # noqa: E402
-    ScriptRequest,
-    ScriptWriters,
-    local_weights_available,
-    write_storyboard,
-)
+from pipelines.script.contract import ScriptRequest  # noqa: E402
+from pipelines.script.writers import ScriptWriters, local_weights_available, write_storyboard  # noqa: E402
 from studio.project.model import Storyboard  # noqa: E402
 from studio.project.presets import PresetName  # noqa: E402
 from studio.settings import Settings  # noqa: E402
@@ -70,7 +66,7 @@ def bench_template(repeat: int) -> dict[str, float]:
 def bench_local_tiny(repeat: int) -> dict[str, float]:
     import torch
 
-    from pipelines.script_local import LocalScriptWriter
+    from pipelines.script.local import LocalScriptWriter
     from tests.helpers.tiny_llm import build_tiny_chat_model
 
     torch.set_num_threads(1)

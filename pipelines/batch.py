@@ -42,8 +42,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipelines.make import SEED_RANGE, MakeOptions, MakeProgress
-from pipelines.script_prompts import ScriptStyle
-from pipelines.script_writer import ScriptRequest
+from pipelines.script.contract import ScriptRequest
+from pipelines.script.prompts import ScriptStyle
 from studio.errors import ProjectValidationError, RenderCancelled, ScriptCancelled, StudioError
 from studio.project.model import Language
 from studio.project.presets import PresetName

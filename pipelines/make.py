@@ -35,7 +35,7 @@ from studio.project.model import AiLabel, MusicTrack, Project
 from studio.settings import Settings
 
 if TYPE_CHECKING:
-    from pipelines.script_writer import ScriptRequest, ScriptResult
+    from pipelines.script.contract import ScriptRequest, ScriptResult
     from pipelines.shots import ShotsProgress, ShotsResult, VideoOptions
     from studio.compose.compositor import ComposeResult
 
@@ -118,7 +118,7 @@ class MakeProgress:
 def _check_inputs(request: ScriptRequest, paths: MakePaths, video: VideoOptions, options: MakeOptions,
                   settings: Settings) -> ScriptRequest:
     """Validate everything a later stage would refuse, so nothing is written for bad input."""
-    from pipelines.script_writer import check_request
+    from pipelines.script.storyboard import check_request
     from pipelines.shots import make_backend
     from studio.media import MediaKind, probe_for
     from studio.project.styles import caption_style
@@ -184,7 +184,7 @@ def make_short(request: ScriptRequest, output: str | Path, video: VideoOptions, 
     Raises a StudioError on bad input (before anything is written) and ``RenderCancelled`` when cancelled;
     from stage 2 on, ``OUT.project.json`` always holds the last finished stage's project.
     """
-    from pipelines.script_writer import write_storyboard
+    from pipelines.script.writers import write_storyboard
     from pipelines.shots import render_shots
     from studio.compose.compositor import compose
     from studio.project.files import save_project

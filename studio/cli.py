@@ -387,7 +387,7 @@ def _script_settings(args: argparse.Namespace):
 
 
 def _script_request(args: argparse.Namespace):
-    from pipelines.script_writer import ScriptRequest
+    from pipelines.script.contract import ScriptRequest
 
     if args.shots != "auto" and not (args.shots.isdigit() and int(args.shots) > 0):
         raise StudioError(f"--shots must be a positive number or auto, not {args.shots!r}")
@@ -403,7 +403,7 @@ def _script_request(args: argparse.Namespace):
 
 
 def _run_script(args: argparse.Namespace) -> int:
-    from pipelines.script_writer import write_storyboard
+    from pipelines.script.writers import write_storyboard
 
     settings = _script_settings(args)
     output = Path(args.output)

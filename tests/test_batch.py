@@ -22,7 +22,7 @@ from pipelines.batch import (
     run_batch_text,
 )
 from pipelines.make import MakeOptions, MakeProgress, MakeStage
-from pipelines.script_writer import ScriptRequest
+from pipelines.script.contract import ScriptRequest
 from pipelines.shots import VideoOptions
 from studio.cli import main
 from studio.project.files import load_project

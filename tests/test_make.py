@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.make import MakeOptions, MakeProgress, MakeStage, make_short
-from pipelines.script_writer import ScriptRequest
+from pipelines.script.contract import ScriptRequest
 from pipelines.shots import VideoOptions
 from studio.cli import main
 from studio.errors import RenderCancelled

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.script_template import TemplateScriptWriter
-from pipelines.script_writer import ScriptBackendName, ScriptRequest, ScriptWriters, write_storyboard
+from pipelines.script.contract import ScriptRequest
+from pipelines.script.template import TemplateScriptWriter
+from pipelines.script.writers import ScriptWriters, write_storyboard
 from pipelines.shots import VideoOptions, render_shots
+from studio.backends import ScriptBackendName
 from studio.cli import main
 from studio.errors import SafetyRefusal, StudioError
 from studio.project.model import Bible, BibleEntry, Project, Shot

@@ -10,7 +10,9 @@ import os
 
 import pytest
 
-from pipelines.script_writer import ScriptBackendName, ScriptRequest, ScriptWriters
+from pipelines.script.contract import ScriptRequest
+from pipelines.script.writers import ScriptWriters
+from studio.backends import ScriptBackendName
 from studio.errors import ScriptBackendError, ScriptCancelled
 from studio.project.model import Bible, Project
 from studio.project.timeline import build_timeline

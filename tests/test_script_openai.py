@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.script_writer import ScriptBackendName, ScriptRequest, enhance_prompt, write_storyboard
+from pipelines.script.contract import ScriptRequest
+from pipelines.script.writers import enhance_prompt, write_storyboard
+from studio.backends import ScriptBackendName
 from studio.cli import main
 from studio.errors import ScriptBackendError, ScriptOutputError
 from studio.project.model import Bible, BibleEntry, Project, Storyboard

@@ -7,18 +7,12 @@ import time
 
 import pytest
 
-from pipelines.script_prompts import STYLE_LOOKS, ScriptStyle
-from pipelines.script_template import split_sentences
-from pipelines.script_writer import (
-    Sanitizer,
-    ScriptBackendName,
-    ScriptRequest,
-    caption_limit,
-    choose_backend,
-    fit_durations,
-    plan_shots,
-    write_storyboard,
-)
+from pipelines.script.contract import ScriptRequest
+from pipelines.script.prompts import STYLE_LOOKS, ScriptStyle
+from pipelines.script.storyboard import Sanitizer, caption_limit, fit_durations, plan_shots
+from pipelines.script.template import split_sentences
+from pipelines.script.writers import choose_backend, write_storyboard
+from studio.backends import ScriptBackendName
 from studio.errors import ScriptInputError
 from studio.project.model import CameraMove, Language, Project, Transition
 from studio.project.presets import PresetName

@@ -17,7 +17,7 @@ from ui.session import Eta, Workspace
 
 if TYPE_CHECKING:
     from pipelines.make import MakeOptions
-    from pipelines.script_writer import ScriptRequest
+    from pipelines.script.contract import ScriptRequest
     from pipelines.shots import VideoOptions
     from studio.compose.compositor import ComposeResult
 
@@ -48,8 +48,8 @@ def video_options(settings: Settings, backend: str | None = "auto", model: str |
 
 def script_request(idea: str, seconds: float, preset: str, style: str, language: str, reference_notes: str = "",
                    script: str = "", seed: float | None = None) -> ScriptRequest:
-    from pipelines.script_prompts import ScriptStyle
-    from pipelines.script_writer import ScriptRequest
+    from pipelines.script.contract import ScriptRequest
+    from pipelines.script.prompts import ScriptStyle
 
     seed = _none_if_blank(seed)
     return ScriptRequest(idea=idea or "", seconds=int(seconds or 30), preset=PresetName(preset or "douyin"),

@@ -83,7 +83,7 @@ def build_api(studio: Studio) -> None:
             the project JSON and the writer's notes
         """
         from pipelines.make import MakeOptions, build_project
-        from pipelines.script_writer import write_storyboard as write
+        from pipelines.script.writers import write_storyboard as write
 
         request = actions.script_request(idea, seconds, preset, style, language, reference_notes, script, seed)
         result = write(request, settings)
@@ -98,7 +98,7 @@ def build_api(studio: Studio) -> None:
             prompt: the shot's visual prompt
             project_json: optional project JSON whose bible is carried into the prompt
         """
-        from pipelines.script_writer import enhance_prompt as enhance
+        from pipelines.script.writers import enhance_prompt as enhance
 
         project = load_api_project(studio, project_json) if (project_json or "").strip() else Project()
         return enhance(prompt, settings, project.storyboard.bible).visual_prompt

@@ -57,7 +57,7 @@ def build_idea_tab(studio: Studio) -> None:
     @handler
     def write_board(project, user, selected, idea, seconds, preset, style, language, notes, script, references,
                     request: gr.Request, progress=gr.Progress()):  # noqa: B008 (Gradio's idiom)
-        from pipelines.script_writer import write_storyboard
+        from pipelines.script.writers import write_storyboard
 
         progress(0, desc="Writing the storyboard")
         ask = actions.script_request(idea, seconds, preset, style, language, notes, script)

@@ -177,7 +177,7 @@ def build_storyboard_tab(studio: Studio) -> None:
 
     @handler
     def enhance_prompt(project, selected, prompt):
-        from pipelines.script_writer import enhance_prompt as enhance
+        from pipelines.script.writers import enhance_prompt as enhance
 
         project = studio.current(project)
         return enhance(prompt or "", settings, project.storyboard.bible).visual_prompt

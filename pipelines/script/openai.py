@@ -15,23 +15,18 @@ import json
 import time
 from typing import Any
 
-from pipelines.script_prompts import draft_json_schema, prompt_json_schema
-from pipelines.script_writer import (
-    Cancel,
-    DraftReply,
+from pipelines.script.chat import (
     Message,
     ModelReply,
-    Progress,
-    ScriptBackendName,
-    ScriptRequest,
-    ShotPlan,
     accept_prompt,
     ask_with_repair,
-    check_cancel,
     draft_acceptor,
     draft_messages,
     enhance_messages,
 )
+from pipelines.script.contract import Cancel, DraftReply, Progress, ScriptRequest, ShotPlan, check_cancel
+from pipelines.script.prompts import draft_json_schema, prompt_json_schema
+from studio.backends import ScriptBackendName
 from studio.errors import ScriptBackendError, ScriptCancelled, ScriptInputError
 from studio.project.model import Bible, clean_text
 from studio.settings import Settings

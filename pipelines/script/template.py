@@ -16,19 +16,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipelines.script_prompts import STYLE_LOOKS, DraftCharacter, DraftShot, DraftStoryboard, ScriptStyle
-from pipelines.script_writer import (
-    Cancel,
-    DraftReply,
-    Progress,
-    ScriptBackendName,
-    ScriptRequest,
-    ShotPlan,
-    check_cancel,
-    shorten,
-    speech_seconds,
-)
+from pipelines.script.contract import Cancel, DraftReply, Progress, ScriptRequest, ShotPlan, check_cancel
+from pipelines.script.prompts import STYLE_LOOKS, DraftCharacter, DraftShot, DraftStoryboard, ScriptStyle
+from pipelines.script.storyboard import shorten, speech_seconds
+from studio.backends import ScriptBackendName
 from studio.project.model import Bible, Language
+from studio.settings import Settings
 
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;…])\s*|(?<=[.])\s+|\n+")
 _CLAUSE = re.compile(r"[，、,：:—]")
@@ -141,6 +134,10 @@ class TemplateScriptWriter:
     """Storyboards from rules, not a model: the studio works on a fresh machine with nothing downloaded."""
 
     name = ScriptBackendName.TEMPLATE
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TemplateScriptWriter:
+        return cls()
 
     def __call__(self, request: ScriptRequest, plan: ShotPlan, *, progress: Progress | None = None,
                  cancel: Cancel | None = None) -> DraftReply:

@@ -13,29 +13,26 @@ say (a storyboard the studio cannot fit to the target length).
 from __future__ import annotations
 
 import json
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
 
-from pipelines.script_prompts import draft_json_schema, prompt_json_schema
-from pipelines.script_writer import (
-    Cancel,
-    DraftReply,
+from pipelines.script.chat import (
     Message,
     ModelReply,
-    Progress,
-    ScriptBackendName,
-    ScriptRequest,
-    ShotPlan,
     accept_prompt,
     ask_with_repair,
-    check_cancel,
     draft_acceptor,
     draft_messages,
     enhance_messages,
 )
+from pipelines.script.contract import Cancel, DraftReply, Progress, ScriptRequest, ShotPlan, check_cancel
+from pipelines.script.prompts import draft_json_schema, prompt_json_schema
+from studio.backends import ScriptBackendName
 from studio.errors import ScriptBackendError, ScriptCancelled
 from studio.project.model import Bible
+from studio.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -63,11 +60,20 @@ class LocalScriptWriter:
         self._compiler: Any = None
         self._grammars: dict[str, Any] = {}
         self.last_stats: GenerationStats | None = None
+        self.loads = 0  # how many times the weights were loaded: once per process is the point
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LocalScriptWriter:
+        return cls(settings.script_model)
 
     def load(self) -> None:
         """Load tokenizer, model and grammar compiler (idempotent). Raises ScriptBackendError with what to do."""
-        if self._model is not None:
-            return
+        with self._lock:
+            if self._model is None:
+                self._load()
+
+    def _load(self) -> None:
         from studio.safety.inputs import check_model_ref
 
         check_model_ref(self.model_ref, what="script model")  # no URLs, files or folders that are not models
@@ -94,6 +100,7 @@ class LocalScriptWriter:
         info = xgr.TokenizerInfo.from_huggingface(tokenizer, vocab_size=model.config.vocab_size)
         self._tokenizer, self._model, self._compiler = tokenizer, model, xgr.GrammarCompiler(info)
         self.device = device
+        self.loads += 1
 
     def __call__(self, request: ScriptRequest, plan: ShotPlan, *, progress: Progress | None = None,
                  cancel: Cancel | None = None) -> DraftReply:
