@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipelines.video_types import Cancel, VideoRequest, VideoResult, VideoTask
+from pipelines.video.contract import Cancel, VideoRequest, VideoResult, VideoTask
 from studio.errors import GenerationError, ProjectValidationError, StudioError
 from studio.media import MediaKind, load_image, probe_shot_media
 from studio.project.files import resolve_media
@@ -133,19 +133,19 @@ def make_backend(options: VideoOptions, settings: Settings, *, style: Any = None
     if choice not in BACKENDS:
         raise ProjectValidationError(f"unknown video backend {choice!r}; choose one of: {', '.join(BACKENDS)}")
     if choice == "still":
-        from pipelines.video_still import StillMotionBackend
+        from pipelines.video.still import StillMotionBackend
 
         return StillMotionBackend(style=style)
-    from pipelines.diffusers_runtime import check_device_allows, device_policy
+    from pipelines.video.runtime import check_device_allows, device_policy
 
     policy = device_policy(settings)
     if choice == "ltx":
-        from pipelines.video_ltx import LTXVideoBackend
+        from pipelines.video.ltx import LTXVideoBackend
 
         model = options.model or settings.ltx_model
         check_device_allows(model, policy, settings, "LTX")
         return LTXVideoBackend(model, policy)
-    from pipelines.video_wan import WanVideoBackend
+    from pipelines.video.wan import WanVideoBackend
 
     model = options.model or settings.wan_model
     image_model = options.image_model or settings.wan_image_model or model
@@ -157,7 +157,7 @@ def make_backend(options: VideoOptions, settings: Settings, *, style: Any = None
 def _backend_identity(backend: Any) -> dict[str, Any]:
     if backend.name == "still":
         return {"backend": "still"}
-    from pipelines.diffusers_runtime import model_fingerprint
+    from pipelines.video.runtime import model_fingerprint
 
     models = [backend.model] if backend.name == "ltx" else [backend.model, backend.image_model, backend.bridge_model]
     return {"backend": backend.name, "models": [model_fingerprint(m) for m in models],
@@ -215,11 +215,11 @@ def _steps(ctx: _Context) -> int:
     if ctx.options.steps:
         return ctx.options.steps
     if ctx.backend.name == "ltx":
-        from pipelines.video_ltx import default_steps_and_guidance
+        from pipelines.video.ltx import default_steps_and_guidance
 
         return default_steps_and_guidance(ctx.backend.model)[0]
     if ctx.backend.name == "wan":
-        from pipelines.video_wan import DEFAULT_STEPS
+        from pipelines.video.wan import DEFAULT_STEPS
 
         return DEFAULT_STEPS
     return 1
@@ -286,7 +286,7 @@ def _edge_frame(ctx: _Context, project: Project, index: int, *, last: bool) -> A
     if info.kind is MediaKind.IMAGE:
         frames = ImageShotFrames(load_image(path, ctx.settings), shot, index, size, shot.duration_ms)
         return frames.frame(shot.duration_ms if last else 0)
-    from pipelines.video_io import clip_frame_at
+    from pipelines.video.io import clip_frame_at
 
     t_ms = shot.clip_start_ms + (shot.duration_ms if last else 0)
     return clip_frame_at(path, ctx.settings, t_ms)
@@ -311,7 +311,7 @@ def build_request(ctx: _Context, project: Project, index: int, seed: int) -> tup
 
         request = request.with_(camera_move=resolve_camera_move(shot.camera_move, index).value)
     if still and source is ShotSource.TEXT:
-        from pipelines.video_still import PARALLAX, card_text
+        from pipelines.video.still import PARALLAX, card_text
 
         request = request.with_(title=card_text(shot.visual_prompt))
         if request.camera_move == PARALLAX:  # the one move the still backend draws itself: a clip of its layers
@@ -326,7 +326,7 @@ def build_request(ctx: _Context, project: Project, index: int, seed: int) -> tup
         path = _source_media(ctx, shot, index, MediaKind.VIDEO)
         key_source.update(sha256=_file_digest(path), start_ms=shot.clip_start_ms)
         if not still:
-            from pipelines.video_io import read_clip_frames
+            from pipelines.video.io import read_clip_frames
 
             video = read_clip_frames(path, ctx.settings, size=(width, height), fps=fps, count=frames,
                                      start_ms=shot.clip_start_ms)
@@ -393,7 +393,7 @@ class ShotCache:
         return None
 
     def store(self, key: str, result: VideoResult, settings: Settings) -> tuple[Path, ShotRender]:
-        from pipelines.video_io import write_clip, write_png
+        from pipelines.video.io import write_clip, write_png
         from studio.project.files import write_atomic
 
         render = ShotRender(backend=result.backend, model=result.model, cache_key=key, draft=result.draft,
@@ -440,7 +440,7 @@ def _generate(ctx: _Context, request: VideoRequest, index: int, shot_id: str) ->
 
     if ctx.backend.name == "still":
         return call()
-    from pipelines.diffusers_runtime import gpu_seconds, on_gpu
+    from pipelines.video.runtime import gpu_seconds, on_gpu
 
     return on_gpu(call, gpu_seconds(request.width, request.height, request.num_frames, request.num_inference_steps))
 
@@ -619,7 +619,7 @@ def extend_shot(project: Project, project_root: Path | None, shot_id: str, *, se
     The extended clip is a finished piece of footage: the shot keeps it (``source`` becomes null, like a
     user's clip), so a later ``render_shots`` does not regenerate it from the prompt.
     """
-    from pipelines.video_io import read_clip_frames
+    from pipelines.video.io import read_clip_frames
 
     started = time.monotonic()
     ctx = _new_context(project, project_root, options, settings, progress, cancel)
@@ -635,7 +635,7 @@ def extend_shot(project: Project, project_root: Path | None, shot_id: str, *, se
     path = resolve_media(shot.media, ctx.root)
     clip = read_clip_frames(path, settings, size=(render.width, render.height), fps=render.fps,
                             count=render.num_frames)
-    from pipelines.video_ltx import _context_frames
+    from pipelines.video.ltx import _context_frames
 
     new_frames = int(round(seconds * render.fps))
     context = _context_frames(clip, new_frames + 9) if forward else 1

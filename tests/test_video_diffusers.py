@@ -14,7 +14,6 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 torch = pytest.importorskip("torch")
 torch.set_num_threads(1)
 
-from pipelines.diffusers_runtime import REGISTRY, DevicePolicy, check_device_allows  # noqa: E402
 from pipelines.shots import (  # noqa: E402
     VideoOptions,
     bridge_shots,
@@ -23,8 +22,9 @@ from pipelines.shots import (  # noqa: E402
     render_shots,
     render_variations,
 )
-from pipelines.video_ltx import LTXVideoBackend  # noqa: E402
-from pipelines.video_types import VideoRequest, VideoTask  # noqa: E402
+from pipelines.video.contract import VideoRequest, VideoTask  # noqa: E402
+from pipelines.video.ltx import LTXVideoBackend  # noqa: E402
+from pipelines.video.runtime import REGISTRY, DevicePolicy, check_device_allows  # noqa: E402
 from studio.cli import main  # noqa: E402
 from studio.errors import GenerationError, RenderCancelled  # noqa: E402
 from studio.project.files import load_project, save_project  # noqa: E402

@@ -153,7 +153,7 @@ def test_still_backend_and_app_never_import_torch(tmp_path):
 def test_generated_files_get_ordinary_permissions_not_mkstemps_0600(tmp_path):
     from PIL import Image
 
-    from pipelines.video_io import write_png
+    from pipelines.video.io import write_png
     from studio.project.files import UMASK
 
     path = write_png(Image.new("RGB", (8, 8)), tmp_path / "still.png")
@@ -163,7 +163,7 @@ def test_generated_files_get_ordinary_permissions_not_mkstemps_0600(tmp_path):
 def test_a_title_card_says_draft_on_the_picture():
     import numpy as np
 
-    from pipelines.video_still import title_card
+    from pipelines.video.still import title_card
 
     card = np.asarray(title_card("", (540, 960), seed_text="same"), dtype=np.int16)
     # The tag sits top right: compare with the card's own gradient just left of it.
@@ -220,8 +220,8 @@ def test_parallax_is_eased_slow_at_both_ends(tmp_path, settings):
 
 
 def test_parallax_cards_are_deterministic_and_keyed_by_the_move(tmp_path, settings):
-    from pipelines.video_still import StillMotionBackend
-    from pipelines.video_types import VideoRequest, VideoTask
+    from pipelines.video.contract import VideoRequest, VideoTask
+    from pipelines.video.still import StillMotionBackend
 
     request = VideoRequest(task=VideoTask.TEXT, prompt="Same words", width=540, height=960, num_frames=31, fps=30.0,
                            seed=7, camera_move="parallax")

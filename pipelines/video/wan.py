@@ -15,8 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipelines.diffusers_runtime import REGISTRY, DevicePolicy, PipelineRegistry, translate_oom
-from pipelines.video_types import (
+from pipelines.video.contract import (
     Cancel,
     ModelLimits,
     Progress,
@@ -27,6 +26,7 @@ from pipelines.video_types import (
     check_size_and_frames,
     frames_to_pil,
 )
+from pipelines.video.runtime import REGISTRY, DevicePolicy, PipelineRegistry, translate_oom
 from studio.errors import GenerationError
 
 DEFAULT_MODEL = "Wan-AI/Wan2.2-TI2V-5B-Diffusers"

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipelines.diffusers_runtime import REGISTRY, DevicePolicy, PipelineRegistry, translate_oom
-from pipelines.video_types import (
+from pipelines.video.contract import (
     Cancel,
     ModelLimits,
     Progress,
@@ -26,6 +25,7 @@ from pipelines.video_types import (
     check_size_and_frames,
     frames_to_pil,
 )
+from pipelines.video.runtime import REGISTRY, DevicePolicy, PipelineRegistry, translate_oom
 
 DEFAULT_MODEL = "Lightricks/LTX-Video-0.9.7-distilled"
 DEFAULT_SIZE = (576, 1024)  # 9:16, multiples of 32

@@ -28,7 +28,7 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from pipelines.video_types import Cancel, Progress, VideoRequest, VideoResult, VideoTask
+from pipelines.video.contract import Cancel, Progress, VideoRequest, VideoResult, VideoTask
 
 TITLE_MAX_CHARS = 60
 DRAFT_TAG = "DRAFT 草稿"
