@@ -13,6 +13,7 @@ import argparse
 
 import gradio as gr
 
+from pipelines.services import Services
 from studio.errors import StudioError
 from studio.project.limits import JobQuota
 from studio.project.model import Project
@@ -34,13 +35,15 @@ TABS = (("tab.idea", build_idea_tab), ("tab.storyboard", build_storyboard_tab), 
         ("tab.batch", build_batch_tab))
 
 
-def build_demo(settings: Settings) -> gr.Blocks:
-    """The whole studio as one Blocks; per-user state lives in gr.State / gr.BrowserState, never in globals."""
+def build_demo(settings: Settings, services: Services | None = None) -> gr.Blocks:
+    """The whole studio as one Blocks; per-user state lives in gr.State / gr.BrowserState, never in globals.
+    ``services`` (built here when not given) hold the script writers and loaded models for every user."""
     workspace = Workspace(settings)
     age_s = settings.render_max_age_h * 3600
     with gr.Blocks(title="Short studio", delete_cache=(min(age_s, 3600), age_s)) as demo:
         gr.Markdown(t("app.title"))
-        studio = Studio(settings, workspace, RenderJobs(JobQuota.from_settings(settings)), project=gr.State(None),
+        studio = Studio(services or Services(settings), workspace, RenderJobs(JobQuota.from_settings(settings)),
+                        project=gr.State(None),
                         user=gr.BrowserState(None, storage_key="shortstudio-user", secret=workspace.browser_secret()),
                         selected=gr.State(None))
         with gr.Tabs():

@@ -4,7 +4,7 @@ Run ``HF_HUB_OFFLINE=1 .venv/bin/python bench/script.py [--repeat N] [--no-write
 test: it prints a table, rewrites its own section of ``bench/RESULTS.md`` (between the script-bench
 markers, below the compositor's notes) and reports targets as PASS/FAIL, never raises on a miss.
 
-1. template: ``write_storyboard`` with the template backend on four ideas (Chinese and English, short
+1. template: ``ScriptWriters.write`` with the template backend on four ideas (Chinese and English, short
    and long, 15-90 s); median ms per storyboard. Reference in the same run: validating that storyboard's
    JSON back into a ``Storyboard`` (the least any writer must do). Target: < 50 ms.
 2. local, tiny: a random Qwen2 (hidden 32, 2 layers) built and saved here, through ``LocalScriptWriter``
@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from pipelines.script.contract import ScriptRequest  # noqa: E402
-from pipelines.script.writers import ScriptWriters, local_weights_available, write_storyboard  # noqa: E402
+from pipelines.script.writers import ScriptWriters, local_weights_available  # noqa: E402
 from studio.project.model import Storyboard  # noqa: E402
 from studio.project.presets import PresetName  # noqa: E402
 from studio.settings import Settings  # noqa: E402
@@ -48,12 +48,13 @@ IDEAS = [
 
 def bench_template(repeat: int) -> dict[str, float]:
     settings = Settings.from_env({"STUDIO_SCRIPT_MODEL": "/nonexistent", "STUDIO_SCRIPT_BACKEND": "template"})
-    write_storyboard(ScriptRequest(idea="warm-up"), settings)  # imports
+    writers = ScriptWriters(settings)
+    writers.write(ScriptRequest(idea="warm-up"))  # imports
     writer_ms, reference_ms = [], []
     for _ in range(repeat):
         for idea, seconds, preset in IDEAS:
             started = time.perf_counter()
-            board = write_storyboard(ScriptRequest(idea=idea, seconds=seconds, preset=preset), settings).storyboard
+            board = writers.write(ScriptRequest(idea=idea, seconds=seconds, preset=preset)).storyboard
             writer_ms.append((time.perf_counter() - started) * 1000)
             text = board.model_dump_json()
             started = time.perf_counter()

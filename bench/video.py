@@ -40,6 +40,7 @@ def _median(times: list[float]) -> float:
 
 
 def bench_still(repeat: int) -> list[tuple[str, list[float]]]:
+    from pipelines.services import Services
     from pipelines.shots import VideoOptions, render_shots
     from studio.compose.compositor import FrameRenderer, compose, plan_render
     from studio.project.model import CameraMove, Project, Shot
@@ -54,7 +55,7 @@ def bench_still(repeat: int) -> list[tuple[str, list[float]]]:
                         duration_ms=5000, camera_move=CameraMove.PUSH_IN, seed=n)
             project = Project().with_shots([shot])
             t0 = time.perf_counter()
-            result = render_shots(project, tmp, VideoOptions(backend="still"), settings)
+            result = render_shots(project, tmp, VideoOptions(backend="still"), Services(settings))
             rows["B"].append(time.perf_counter() - t0)
             plan = plan_render(result.project, settings, tmp)
             renderer = FrameRenderer(plan, settings)
@@ -73,7 +74,10 @@ def bench_still(repeat: int) -> list[tuple[str, list[float]]]:
 def bench_tiny(repeat: int) -> list[tuple[str, list[float]]]:
     import torch
 
+    from pipelines.services import Services
     from pipelines.shots import VideoOptions, render_shots
+    from pipelines.video.backends import VideoBackends
+    from pipelines.video.runtime import PipelineRegistry
     from studio.project.model import Project, Shot
     from studio.settings import Settings
     from tests.helpers.tiny_video import save_tiny_models
@@ -87,12 +91,14 @@ def bench_tiny(repeat: int) -> list[tuple[str, list[float]]]:
                                                                   height=32, frames=9, steps=2)),
                  ("tiny Wan T2V 16x16x9, 2 steps", VideoOptions(backend="wan", model=str(dirs["wan_t2v"]), width=16,
                                                                   height=16, frames=9, steps=2)))
+        pipelines = PipelineRegistry()  # one per process, as the app's services hold it
         for name, options in cases:
             times = []
             for n in range(repeat + 1):  # the first call loads the pipeline: not counted
                 settings = Settings.from_env({"STUDIO_DATA_DIR": str(tmp / f"data-{name[:8]}-{n}")})
+                services = Services(settings, video=VideoBackends(settings, pipelines))
                 t0 = time.perf_counter()
-                render_shots(Project().with_shots([Shot(visual_prompt="a red fox", seed=n)]), tmp, options, settings)
+                render_shots(Project().with_shots([Shot(visual_prompt="a red fox", seed=n)]), tmp, options, services)
                 if n:
                     times.append(time.perf_counter() - t0)
             out.append((name, times))

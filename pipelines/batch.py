@@ -20,9 +20,9 @@
 
 The CLI (``python -m studio batch``) and the UI call::
 
-    result = run_batch(read_ideas("ideas.csv"), "out/", settings, defaults=BatchDefaults(...),
+    result = run_batch(read_ideas("ideas.csv"), "out/", services, defaults=BatchDefaults(...),
                        video_options=VideoOptions(backend="still"), cancel=...)
-    result = run_batch_text(pasted_text, "out/", settings, defaults=..., video_options=...)
+    result = run_batch_text(pasted_text, "out/", services, defaults=..., video_options=...)
 """
 
 from __future__ import annotations
@@ -47,10 +47,10 @@ from pipelines.script.prompts import ScriptStyle
 from studio.errors import ProjectValidationError, RenderCancelled, ScriptCancelled, StudioError
 from studio.project.model import Language
 from studio.project.presets import PresetName
-from studio.settings import Settings
 
 if TYPE_CHECKING:
     from pipelines.make import MakeResult
+    from pipelines.services import Services
     from pipelines.shots import VideoOptions
 
 Cancel = Callable[[], bool]
@@ -331,6 +331,8 @@ def _fingerprint(request: ScriptRequest, options: MakeOptions, video: VideoOptio
             return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
         if isinstance(value, Path):
             return str(value)
+        if isinstance(value, tuple | list):
+            return [plain(v) for v in value]  # as JSON reads it back
         return value.value if isinstance(value, StrEnum) else value
 
     return {"request": plain(request), "options": plain(dataclasses.replace(options, stop_after=None)),
@@ -355,7 +357,7 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
     write_atomic(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
-def _run_item(item: BatchItem, out_dir: Path, settings: Settings, defaults: BatchDefaults, video: VideoOptions,
+def _run_item(item: BatchItem, out_dir: Path, services: Services, defaults: BatchDefaults, video: VideoOptions,
               progress: BatchProgress, cancel: Cancel | None) -> BatchItemResult:
     from pipelines.make import make_short
 
@@ -374,7 +376,7 @@ def _run_item(item: BatchItem, out_dir: Path, settings: Settings, defaults: Batc
         return BatchItemResult(item, BatchStatus.SKIPPED, folder, video=output, duration_s=done.get("duration_s"),
                                elapsed_s=time.monotonic() - started, seed=request.seed)
     try:
-        result: MakeResult = make_short(request, output, video, settings, options=options,
+        result: MakeResult = make_short(request, output, video, services, options=options,
                                         progress=progress.make(item) if progress.make else None, cancel=cancel)
     except (RenderCancelled, ScriptCancelled) as err:
         return BatchItemResult(item, BatchStatus.CANCELLED, folder, error=str(err),
@@ -413,7 +415,7 @@ def _summary(results: Sequence[BatchItemResult], out_dir: Path, elapsed_s: float
     }
 
 
-def run_batch(items: Sequence[BatchItem], out_dir: str | Path, settings: Settings, *,
+def run_batch(items: Sequence[BatchItem], out_dir: str | Path, services: Services, *,
               defaults: BatchDefaults = BatchDefaults(), video_options: VideoOptions | None = None,
               progress: BatchProgress | None = None, cancel: Cancel | None = None) -> BatchResult:
     """``make_short`` for each item into ``out_dir/NNN-<slug>/``; skips finished items, survives failed ones.
@@ -445,7 +447,7 @@ def run_batch(items: Sequence[BatchItem], out_dir: str | Path, settings: Setting
                 break
             if progress.started is not None:
                 progress.started(item, len(items))
-            result = _run_item(item, out_dir, settings, defaults, video, progress, cancel)
+            result = _run_item(item, out_dir, services, defaults, video, progress, cancel)
             results.append(result)
             if progress.finished is not None:
                 progress.finished(result, len(items))
@@ -464,13 +466,13 @@ def run_batch(items: Sequence[BatchItem], out_dir: str | Path, settings: Setting
     return BatchResult(tuple(results), out_dir, summary_file, time.monotonic() - started, cancelled)
 
 
-def run_batch_text(text: str, out_dir: str | Path, settings: Settings, *, defaults: BatchDefaults = BatchDefaults(),
+def run_batch_text(text: str, out_dir: str | Path, services: Services, *, defaults: BatchDefaults = BatchDefaults(),
                    video_options: VideoOptions | None = None, progress: BatchProgress | None = None,
                    cancel: Cancel | None = None) -> BatchResult:
     """The UI's entry: pasted ideas (one a line, or CSV with an ``idea`` header) run as one batch. Their music
     column may name bundled tracks only: the text comes from a visitor, the files are the server's."""
     defaults = dataclasses.replace(defaults, music_files=False)
-    return run_batch(parse_ideas(text or "", source="the pasted ideas"), out_dir, settings, defaults=defaults,
+    return run_batch(parse_ideas(text or "", source="the pasted ideas"), out_dir, services, defaults=defaults,
                      video_options=video_options, progress=progress, cancel=cancel)
 
 

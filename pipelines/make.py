@@ -1,19 +1,21 @@
 """``make``: one idea to a postable clip, the four stages in order, each one resumable from its files.
 
-    0. check    every input (idea, length, caption style, music, video backend, output) before anything
-                is written: bad input changes nothing
-    1. script   ``write_storyboard``: the storyboard, which backend wrote it and its notes
+    0. check    every input (idea, length, caption style, music, reference pictures, video backend, output)
+                before anything is written: bad input changes nothing
+    1. script   the services' script writers: the storyboard, which backend wrote it and its notes
     2. project  the Project (storyboard with a seed per shot, preset, language, caption style, music,
-                AI label; the hook title is the storyboard's hook), saved as ``OUT.project.json`` before
-                any generation, so a crash or a cancel never loses the storyboard
+                AI label, reference pictures on the first shots; the hook title is the storyboard's hook),
+                saved as ``OUT.project.json`` before any generation, so a crash or a cancel never loses
+                the storyboard
     3. shots    ``render_shots`` into ``OUT.project.media/shots/`` (cached shots are reused), saved again
     4. compose  ``compose`` to ``OUT.mp4`` with its sidecars; it writes the final ``OUT.project.json``
-                itself (with beat sync, the snapped durations), so the file is the one the MP4 came from
+                itself (with beat sync, the snapped durations), so the file is the one the MP4 came from;
+                ``MakeOptions.draft`` composes the fast 540x960 draft instead of the platform's size
 
 The paths are the compositor's own (``sidecar_paths``), so ``python -m studio render OUT.project.json``
-picks up where an interrupted ``make`` stopped. The UI and the CLI call::
+picks up where an interrupted ``make`` stopped. The UI, the API and the CLI call (through ``actions``)::
 
-    result = make_short(ScriptRequest(idea="...", seconds=30), "out.mp4", VideoOptions(), settings,
+    result = make_short(ScriptRequest(idea="...", seconds=30), "out.mp4", VideoOptions(), services,
                         progress=MakeProgress(stage=..., shots=...), cancel=...)
 
 Nothing here formats for display; ``MakeProgress.stage`` hands each finished stage's result to the caller.
@@ -28,14 +30,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from studio.backends import ScriptBackendName
 from studio.errors import MissingMediaError, ProjectValidationError, RenderCancelled
-from studio.project.model import AiLabel, MusicTrack, Project
-from studio.settings import Settings
+from studio.project.model import AiLabel, MusicTrack, Project, ShotSource
+from studio.project.presets import PresetName
+from studio.project.styles import DEFAULT_CAPTION_STYLE
 
 if TYPE_CHECKING:
     from pipelines.script.contract import ScriptRequest, ScriptResult
+    from pipelines.services import Services
     from pipelines.shots import ShotsProgress, ShotsResult, VideoOptions
     from studio.compose.compositor import ComposeResult
 
@@ -59,14 +64,32 @@ class MakeStage(StrEnum):
 class MakeOptions:
     """What ``make`` adds to the script request and the video options: the look and sound of the clip."""
 
-    script_backend: str | None = None  # None: the settings' (auto)
-    caption_style: str = "bold_stroke"
+    script_backend: ScriptBackendName | None = None  # None: the settings' (auto)
+    caption_style: str = DEFAULT_CAPTION_STYLE
     music: Path | None = None  # a file ...
     music_library: str | None = None  # ... or a bundled track id
     music_gain_db: float = -8.0
     beat_sync: bool = False
     visible_label: bool = True
+    references: tuple[str, ...] = ()  # pictures (a character, a product) that the first shots start from, in order
+    draft: bool = False  # compose the fast 540x960 draft (the project keeps its platform preset)
     stop_after: MakeStage = MakeStage.COMPOSE
+
+    @classmethod
+    def from_values(cls, *, music: Any = None, music_library: Any = None, beat_sync: Any = False,
+                    caption_style: Any = None, visible_label: Any = True, script_backend: Any = None,
+                    references: Any = (), draft: bool = False) -> MakeOptions:
+        """The one parser of make's options, for every face. ``music`` is a file; ``music_library`` a bundled
+        track id (the CLI's ``--music FILE_OR_NAME`` is split by ``studio.sound.library.music_source``)."""
+        try:
+            backend = ScriptBackendName(script_backend) if script_backend else None
+        except ValueError:
+            raise ProjectValidationError(f"unknown script backend {script_backend!r}; choose one of: "
+                                         f"{', '.join(ScriptBackendName)}") from None
+        return cls(script_backend=backend, caption_style=caption_style or DEFAULT_CAPTION_STYLE,
+                   music=Path(music) if music else None, music_library=music_library or None,
+                   beat_sync=bool(beat_sync), visible_label=bool(visible_label),
+                   references=tuple(str(r) for r in references or ()), draft=bool(draft))
 
 
 @dataclass(frozen=True)
@@ -116,15 +139,15 @@ class MakeProgress:
 # -- 0. check ---------------------------------------------------------------------------------------
 
 def _check_inputs(request: ScriptRequest, paths: MakePaths, video: VideoOptions, options: MakeOptions,
-                  settings: Settings) -> ScriptRequest:
+                  services: Services) -> ScriptRequest:
     """Validate everything a later stage would refuse, so nothing is written for bad input."""
     from pipelines.script.storyboard import check_request
-    from pipelines.shots import make_backend
     from studio.media import MediaKind, probe_for
     from studio.project.styles import caption_style
     from studio.safety.prompts import check_script_request
     from studio.sound.library import library, library_track
 
+    settings = services.settings
     checked = check_request(request)
     check_script_request(checked, settings)  # a refused idea writes nothing and loads no model
     if paths.video.suffix.lower() != ".mp4":
@@ -144,21 +167,27 @@ def _check_inputs(request: ScriptRequest, paths: MakePaths, video: VideoOptions,
         probe_for(music, settings, "music", expect=MediaKind.AUDIO)
     elif options.beat_sync:
         raise ProjectValidationError("beat sync needs music: add --music FILE or a bundled track")
+    for index, picture in enumerate(options.references, start=1):
+        probe_for(Path(picture), settings, f"reference picture {index}", expect=MediaKind.IMAGE)
     for name, value in (("frames", video.frames), ("steps", video.steps)):
         if value is not None and value <= 0:
             raise ProjectValidationError(f"{name} must be a positive number, not {value}")
-    make_backend(video, settings)  # an unknown backend, or a real model refused on this device
+    services.video.backend(video)  # an unknown backend, or a real model refused on this device
     return checked
 
 
 # -- 2. project -------------------------------------------------------------------------------------
 
 def build_project(request: ScriptRequest, script: ScriptResult, options: MakeOptions, seed: int) -> Project:
-    """The storyboard as a project: every shot gets its own seed (``seed + i``) so it can be reproduced."""
+    """The storyboard as a project: every shot gets its own seed (``seed + i``) so it can be reproduced, and
+    the reference pictures become the source images of the first shots, in order (image-to-video instead of
+    text alone)."""
     from studio.project.styles import caption_style
 
     shots = [s if s.seed is not None else s.model_copy(update={"seed": (seed + i) % SEED_RANGE})
              for i, s in enumerate(script.storyboard.shots)]
+    for i, picture in enumerate(options.references[:len(shots)]):
+        shots[i] = shots[i].model_copy(update={"source": ShotSource.IMAGE, "source_media": picture})
     music = None
     if options.music is not None or options.music_library is not None:
         source = ({"path": str(Path(options.music).expanduser().resolve())} if options.music is not None
@@ -176,7 +205,7 @@ def _check_cancel(cancel: Cancel | None, result: MakeResult) -> None:
         raise RenderCancelled(f"make was cancelled after the {result.stage.value} stage{where}")
 
 
-def make_short(request: ScriptRequest, output: str | Path, video: VideoOptions, settings: Settings, *,
+def make_short(request: ScriptRequest, output: str | Path, video: VideoOptions, services: Services, *,
                options: MakeOptions = MakeOptions(), progress: MakeProgress | None = None,
                cancel: Cancel | None = None) -> MakeResult:
     """Idea to ``output`` (an .mp4) with its sidecars, stopping after ``options.stop_after``.
@@ -184,7 +213,6 @@ def make_short(request: ScriptRequest, output: str | Path, video: VideoOptions, 
     Raises a StudioError on bad input (before anything is written) and ``RenderCancelled`` when cancelled;
     from stage 2 on, ``OUT.project.json`` always holds the last finished stage's project.
     """
-    from pipelines.script.writers import write_storyboard
     from pipelines.shots import render_shots
     from studio.compose.compositor import compose
     from studio.project.files import save_project
@@ -202,10 +230,10 @@ def make_short(request: ScriptRequest, output: str | Path, video: VideoOptions, 
         return result
 
     # 0. check
-    request = _check_inputs(request, paths, video, options, settings)
+    request = _check_inputs(request, paths, video, options, services)
 
     # 1. script
-    script = write_storyboard(request, settings, backend=options.script_backend, progress=progress.script,
+    script = services.scripts.write(request, backend=options.script_backend, progress=progress.script,
                               cancel=cancel)
     seed = request.seed % SEED_RANGE if request.seed is not None else secrets.randbelow(SEED_RANGE)
     result = finish(MakeResult(MakeStage.SCRIPT, paths, script, seed))
@@ -221,23 +249,25 @@ def make_short(request: ScriptRequest, output: str | Path, video: VideoOptions, 
     _check_cancel(cancel, result)
 
     # 3. shots
-    shots = render_shots(project, paths.root, video, settings, progress=progress.shots, cancel=cancel)
+    shots = render_shots(project, paths.root, video, services, progress=progress.shots, cancel=cancel)
     project = save_project(shots.project, paths.project_file, source_root=paths.root)
     result = finish(dataclasses.replace(result, stage=MakeStage.SHOTS, project=project, shots=shots))
     if result.stage is options.stop_after:
         return result
     _check_cancel(cancel, result)
 
-    # 4. compose: it rewrites OUT.project.json as rendered, and removes what it published when it fails
+    # 4. compose: it rewrites OUT.project.json as rendered, and removes what it published when it fails; a draft
+    #    is composed at the draft preset (so that file says draft) while the project keeps its platform's
+    target = project.model_copy(update={"preset": PresetName.DRAFT}) if options.draft else project
     try:
-        composed = compose(project, paths.video, settings=settings, project_root=paths.root,
+        composed = compose(target, paths.video, settings=services.settings, project_root=paths.root,
                            progress=progress.compose, cancel=cancel)
     except BaseException:
         if not paths.project_file.exists():  # never lose the shots' project to compose's clean-up
             save_project(project, paths.project_file, source_root=paths.root)
         raise
-    return finish(dataclasses.replace(result, stage=MakeStage.COMPOSE, project=composed.project or project,
-                                      compose=composed))
+    final = (composed.project or target).model_copy(update={"preset": project.preset})
+    return finish(dataclasses.replace(result, stage=MakeStage.COMPOSE, project=final, compose=composed))
 
 
 __all__ = ["MakeOptions", "MakePaths", "MakeProgress", "MakeResult", "MakeStage", "build_project", "make_short"]

@@ -1,6 +1,7 @@
 """Shots to footage: pick a backend, build each shot's request, reuse the shot cache, write clips.
 
-    1. backend   ``auto`` is LTX on a CUDA GPU and the still-image draft elsewhere
+    1. backend   from the services (``auto`` is LTX on a CUDA GPU and the still-image draft elsewhere);
+                 everything backend-specific is asked of the backend (``pipelines.video.contract``)
     2. plan      per shot: its source (text, user image, user clip, previous shot's last frame,
                  bridge), the prompt with the storyboard's bible, size, frames, steps and seed
     3. cache     the key hashes everything that affects the pixels (backend, model, prompt, negative
@@ -20,14 +21,23 @@ import hashlib
 import json
 import logging
 import secrets
-import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pipelines.video.contract import Cancel, VideoRequest, VideoResult, VideoTask
+from pipelines.video.contract import (
+    Cancel,
+    ShotSpec,
+    VideoBackend,
+    VideoDefaults,
+    VideoOptions,
+    VideoRequest,
+    VideoResult,
+    VideoTask,
+    frames_for,
+)
 from studio.errors import GenerationError, ProjectValidationError, StudioError
 from studio.media import MediaKind, load_image, probe_shot_media
 from studio.project.files import resolve_media
@@ -45,28 +55,12 @@ from studio.project.presets import get_preset
 from studio.safety.prompts import check_generation
 from studio.settings import Settings
 
+if TYPE_CHECKING:
+    from pipelines.services import Services
+
 logger = logging.getLogger("pipelines.video")
 
 CACHE_VERSION = 2  # bump when a change changes the pixels of a cached shot (2: DRAFT tag, raised card text)
-BACKENDS = ("auto", "ltx", "wan", "still")
-
-
-@dataclass(frozen=True)
-class VideoOptions:
-    """How to generate shots. ``None`` means the backend's (or the settings') default."""
-
-    backend: str = "auto"
-    model: str | None = None  # LTX: every kind of shot; Wan: text and restyle shots
-    image_model: str | None = None  # Wan image-to-video model
-    bridge_model: str | None = None  # Wan first-last-frame model
-    width: int | None = None
-    height: int | None = None
-    frames: int | None = None  # overrides the count derived from each shot's length
-    steps: int | None = None
-    guidance_scale: float | None = None
-    fps: float | None = None
-    strength: float = 0.7  # restyle: how far from the user's clip
-    media_dir: Path | None = None  # where the project links its generated files (default <root>/shots)
 
 
 @dataclass(frozen=True)
@@ -111,59 +105,6 @@ class ShotsResult:
         return [o.shot_id for o in self.outcomes if o.status == "cached"]
 
 
-# -- 1. backend -------------------------------------------------------------------------------------
-
-def _cuda_present() -> bool:
-    """Whether CUDA is usable, without importing torch on machines that obviously have no NVIDIA GPU."""
-    if "torch" not in sys.modules and not (Path("/proc/driver/nvidia").exists() or Path("/dev/nvidia0").exists()):
-        return False
-    try:
-        import torch
-    except ImportError:
-        return False
-    return torch.cuda.is_available()
-
-
-def make_backend(options: VideoOptions, settings: Settings, *, style: Any = None):
-    """The backend object for ``options`` (``auto``: LTX with CUDA, the still draft without)."""
-    choice = options.backend or settings.video_backend
-    if choice == "auto":
-        choice = settings.video_backend if settings.video_backend != "auto" else ("ltx" if _cuda_present()
-                                                                                   else "still")
-    if choice not in BACKENDS:
-        raise ProjectValidationError(f"unknown video backend {choice!r}; choose one of: {', '.join(BACKENDS)}")
-    if choice == "still":
-        from pipelines.video.still import StillMotionBackend
-
-        return StillMotionBackend(style=style)
-    from pipelines.video.runtime import check_device_allows, device_policy
-
-    policy = device_policy(settings)
-    if choice == "ltx":
-        from pipelines.video.ltx import LTXVideoBackend
-
-        model = options.model or settings.ltx_model
-        check_device_allows(model, policy, settings, "LTX")
-        return LTXVideoBackend(model, policy)
-    from pipelines.video.wan import WanVideoBackend
-
-    model = options.model or settings.wan_model
-    image_model = options.image_model or settings.wan_image_model or model
-    bridge_model = options.bridge_model or settings.wan_bridge_model
-    check_device_allows(model, policy, settings, "Wan")
-    return WanVideoBackend(model, policy, image_model=image_model, bridge_model=bridge_model)
-
-
-def _backend_identity(backend: Any) -> dict[str, Any]:
-    if backend.name == "still":
-        return {"backend": "still"}
-    from pipelines.video.runtime import model_fingerprint
-
-    models = [backend.model] if backend.name == "ltx" else [backend.model, backend.image_model, backend.bridge_model]
-    return {"backend": backend.name, "models": [model_fingerprint(m) for m in models],
-            "device": backend.policy.device, "dtype": backend.policy.dtype_name}
-
-
 # -- 2. plan ----------------------------------------------------------------------------------------
 
 def shot_prompt(project: Project, shot: Shot) -> str:
@@ -184,17 +125,14 @@ def effective_source(shot: Shot) -> ShotSource | None:
     return ShotSource.TEXT if shot.media is None else None
 
 
-def frames_for(duration_ms: int, fps: float) -> int:
-    return max(1, int(round(duration_ms * fps / 1000))) + 1
-
-
 @dataclass
 class _Context:
     project: Project
     root: Path | None
     options: VideoOptions
     settings: Settings
-    backend: Any
+    backend: VideoBackend
+    defaults: VideoDefaults
     identity: dict[str, Any]
     cache: ShotCache
     media_dir: Path | None
@@ -205,24 +143,11 @@ class _Context:
 def _size(ctx: _Context) -> tuple[int, int]:
     if ctx.options.width and ctx.options.height:
         return ctx.options.width, ctx.options.height
-    if ctx.backend.name == "still":
-        preset = get_preset(ctx.project.preset)
-        return preset.width, preset.height
-    return ctx.backend.default_size
+    return ctx.defaults.width, ctx.defaults.height
 
 
 def _steps(ctx: _Context) -> int:
-    if ctx.options.steps:
-        return ctx.options.steps
-    if ctx.backend.name == "ltx":
-        from pipelines.video.ltx import default_steps_and_guidance
-
-        return default_steps_and_guidance(ctx.backend.model)[0]
-    if ctx.backend.name == "wan":
-        from pipelines.video.wan import DEFAULT_STEPS
-
-        return DEFAULT_STEPS
-    return 1
+    return ctx.options.steps or ctx.defaults.steps
 
 
 def _task(source: ShotSource) -> VideoTask:
@@ -297,40 +222,30 @@ def build_request(ctx: _Context, project: Project, index: int, seed: int) -> tup
     shot = project.shots[index]
     source = effective_source(shot)
     width, height = _size(ctx)
-    still = ctx.backend.name == "still"
-    fps = 0.0 if still else float(ctx.options.fps or ctx.backend.default_fps)
-    frames = 1 if still else (ctx.options.frames or frames_for(shot.duration_ms, fps))
+    fps = float(ctx.options.fps or ctx.defaults.fps)
+    frames = ctx.options.frames or (frames_for(shot.duration_ms, fps) if fps > 0 else 1)
     request = VideoRequest(
         task=_task(source), prompt=shot_prompt(project, shot), negative_prompt=project.negative_prompt,
         width=width, height=height, num_frames=frames, fps=fps, num_inference_steps=_steps(ctx),
         guidance_scale=ctx.options.guidance_scale, seed=seed, strength=ctx.options.strength,
     )
-    key_source: dict[str, Any] = {"kind": source.value}
-    if still:
-        from studio.compose.frames import resolve_camera_move
-
-        request = request.with_(camera_move=resolve_camera_move(shot.camera_move, index).value)
-    if still and source is ShotSource.TEXT:
-        from pipelines.video.still import PARALLAX, card_text
-
-        request = request.with_(title=card_text(shot.visual_prompt))
-        if request.camera_move == PARALLAX:  # the one move the still backend draws itself: a clip of its layers
-            card_fps = float(ctx.options.fps or get_preset(project.preset).fps)
-            request = request.with_(fps=card_fps, num_frames=frames_for(shot.duration_ms, card_fps))
-            key_source["move"] = PARALLAX
+    spec = ShotSpec(index=index, duration_ms=shot.duration_ms, camera_move=shot.camera_move,
+                    visual_prompt=shot.visual_prompt, source=source,
+                    clip_fps=float(ctx.options.fps or get_preset(project.preset).fps))
+    request, key_extra = ctx.backend.prepare(request, spec)
+    key_source: dict[str, Any] = {"kind": source.value, **key_extra}
     if source is ShotSource.IMAGE:
         path = _source_media(ctx, shot, index, MediaKind.IMAGE)
         request = request.with_(image=load_image(path, ctx.settings))
         key_source["sha256"] = _file_digest(path)
     elif source is ShotSource.CLIP:
+        from pipelines.video.io import read_clip_frames
+
         path = _source_media(ctx, shot, index, MediaKind.VIDEO)
         key_source.update(sha256=_file_digest(path), start_ms=shot.clip_start_ms)
-        if not still:
-            from pipelines.video.io import read_clip_frames
-
-            video = read_clip_frames(path, ctx.settings, size=(width, height), fps=fps, count=frames,
-                                     start_ms=shot.clip_start_ms)
-            request = request.with_(video=video)
+        video = read_clip_frames(path, ctx.settings, size=(request.width, request.height), fps=request.fps,
+                                 count=request.num_frames, start_ms=shot.clip_start_ms)
+        request = request.with_(video=video)
     elif source in (ShotSource.PREVIOUS, ShotSource.BRIDGE):
         if index == 0:
             raise ProjectValidationError(f"{_where(index)} starts from the previous shot, but it is the first shot")
@@ -428,21 +343,15 @@ def _project_path(ctx: _Context, media: Path) -> str:
 
 def _generate(ctx: _Context, request: VideoRequest, index: int, shot_id: str) -> VideoResult:
     check_generation(request.prompt, request.negative_prompt, ctx.settings, where=f"{_where(index)} prompt")
+
     def step(done: int, total: int) -> None:
         if ctx.progress is not None:
             ctx.progress(GenerationProgress(index, len(ctx.project.shots), shot_id, done, total))
 
-    def call() -> VideoResult:
-        try:
-            return ctx.backend(request, progress=step, cancel=ctx.cancel)
-        except ValueError as err:  # check_inputs: bad size, frames, missing source
-            raise GenerationError(f"{_where(index)}: {err}") from None
-
-    if ctx.backend.name == "still":
-        return call()
-    from pipelines.video.runtime import gpu_seconds, on_gpu
-
-    return on_gpu(call, gpu_seconds(request.width, request.height, request.num_frames, request.num_inference_steps))
+    try:
+        return ctx.backend(request, progress=step, cancel=ctx.cancel)
+    except ValueError as err:  # check_inputs: bad size, frames, missing source
+        raise GenerationError(f"{_where(index)}: {err}") from None
 
 
 def _make(ctx: _Context, project: Project, index: int, seed: int) -> tuple[Path, ShotRender, str, tuple[str, ...]]:
@@ -451,16 +360,15 @@ def _make(ctx: _Context, project: Project, index: int, seed: int) -> tuple[Path,
     request, key_source = build_request(ctx, project, index, seed)
     key = cache_key(ctx.identity, request, key_source)
     hit = ctx.cache.lookup(key)
-    # The still backend's notes (e.g. parallax over a flat photo) come from its pure check_inputs: say them again.
-    hit_notes: tuple[str, ...] = ()
-    if ctx.backend.name == "still":
-        hit_notes = tuple(f"{_where(index)}: {n}" for n in ctx.backend.check_inputs(request)[1])
     if hit is not None:
+        # What the backend would say about this request (a rounding, parallax over a flat photo) holds for the
+        # cached shot too: check_inputs is pure, so say it again.
+        hit_notes = tuple(f"{_where(index)}: {n}" for n in ctx.backend.check_inputs(request)[1])
         return hit[0], hit[1], "cached", hit_notes
     if ctx.media_dir is not None and shot.render is not None and shot.render.cache_key == key and shot.media:
         existing = resolve_media(shot.media, ctx.root)
         if existing.is_file():  # the project travelled without the cache: its own copy is the shot
-            return existing, shot.render, "cached", hit_notes
+            return existing, shot.render, "cached", ()
     if ctx.cancel is not None and ctx.cancel():
         from studio.errors import RenderCancelled
 
@@ -474,9 +382,10 @@ def _make(ctx: _Context, project: Project, index: int, seed: int) -> tuple[Path,
     return media, render, "generated", tuple(notes)
 
 
-def _new_context(project: Project, project_root: Path | None, options: VideoOptions, settings: Settings,
-                 progress: ShotsProgress | None, cancel: Cancel | None, backend: Any = None) -> _Context:
-    backend = backend or make_backend(options, settings)
+def _new_context(project: Project, project_root: Path | None, options: VideoOptions, services: Services,
+                 progress: ShotsProgress | None, cancel: Cancel | None) -> _Context:
+    settings = services.settings
+    backend = services.video.backend(options)
     root = Path(project_root).resolve() if project_root is not None else None
     media_dir = None
     if root is not None:
@@ -488,8 +397,8 @@ def _new_context(project: Project, project_root: Path | None, options: VideoOpti
 
         sweep_stale(media_dir)  # links half-made by a stopped process (ownerless: only once they are old)
     cache_root = settings.shot_cache_dir or settings.data_dir / "shots"
-    return _Context(project, root, options, settings, backend, _backend_identity(backend), ShotCache(cache_root),
-                    media_dir, progress, cancel)
+    return _Context(project, root, options, settings, backend, backend.defaults(get_preset(project.preset)),
+                    backend.cache_identity(), ShotCache(cache_root), media_dir, progress, cancel)
 
 
 def _seed_of(shot: Shot) -> int:
@@ -499,8 +408,8 @@ def _seed_of(shot: Shot) -> int:
 def _render_index(ctx: _Context, project: Project, index: int) -> tuple[Project, ShotOutcome]:
     shot = project.shots[index]
     source = effective_source(shot)
-    if source is None or (source is ShotSource.CLIP and ctx.backend.name == "still"):
-        if source is ShotSource.CLIP and shot.media is None:  # the draft shows the user's clip as it is
+    if source is None or _task(source) not in ctx.backend.tasks:
+        if source is ShotSource.CLIP and shot.media is None:  # e.g. a draft shows the user's clip as it is
             shot = shot.model_copy(update={"media": shot.source_media, "status": ShotStatus.RENDERED})
             project = project.with_shots([*project.shots[:index], shot, *project.shots[index + 1:]])
         return project, ShotOutcome(index, shot.id, "kept", None)
@@ -531,7 +440,7 @@ def _result(ctx: _Context, project: Project, outcomes: list[ShotOutcome], starte
                        ctx.backend.model, ctx.backend.draft, time.monotonic() - started, notes)
 
 
-def render_shots(project: Project, project_root: Path | None, options: VideoOptions, settings: Settings, *,
+def render_shots(project: Project, project_root: Path | None, options: VideoOptions, services: Services, *,
                  progress: ShotsProgress | None = None, cancel: Cancel | None = None) -> ShotsResult:
     """Generate every shot that needs it, in storyboard order (so chaining sees the shot before), bridges
     last (they need the shot after them). Cached shots are reused; the user's own media is kept."""
@@ -543,9 +452,9 @@ def render_shots(project: Project, project_root: Path | None, options: VideoOpti
         return ShotsResult(project, kept, "none", "", False, time.monotonic() - started)
     for i, shot in enumerate(project.shots):  # prompt safety: every shot before the first is generated
         if effective_source(shot) is not None:
-            check_generation(shot_prompt(project, shot), project.negative_prompt, settings,
+            check_generation(shot_prompt(project, shot), project.negative_prompt, services.settings,
                              where=f"{_where(i)} prompt")
-    ctx = _new_context(project, project_root, options, settings, progress, cancel)
+    ctx = _new_context(project, project_root, options, services, progress, cancel)
     for i, shot in enumerate(project.shots[1:], start=1):
         after_bridge = effective_source(project.shots[i - 1]) is ShotSource.BRIDGE
         if effective_source(shot) is ShotSource.PREVIOUS and after_bridge:
@@ -561,24 +470,24 @@ def render_shots(project: Project, project_root: Path | None, options: VideoOpti
 
 
 def render_shot(project: Project, project_root: Path | None, shot_id: str, options: VideoOptions,
-                settings: Settings, *, progress: ShotsProgress | None = None,
+                services: Services, *, progress: ShotsProgress | None = None,
                 cancel: Cancel | None = None) -> ShotsResult:
     """Generate (or fetch from the cache) one shot; the others are left as they are."""
     started = time.monotonic()
-    ctx = _new_context(project, project_root, options, settings, progress, cancel)
+    ctx = _new_context(project, project_root, options, services, progress, cancel)
     project, outcome = _render_index(ctx, project, _index_of(project, shot_id))
     return _result(ctx, project, [outcome], started)
 
 
 def render_variations(project: Project, project_root: Path | None, shot_id: str, count: int,
-                      options: VideoOptions, settings: Settings, *, progress: ShotsProgress | None = None,
+                      options: VideoOptions, services: Services, *, progress: ShotsProgress | None = None,
                       cancel: Cancel | None = None) -> ShotsResult:
     """``count`` candidates of one shot with consecutive seeds from its own; the shot's media is unchanged
     until ``choose_variation``."""
     if not 1 <= count <= 16:
         raise ProjectValidationError(f"ask for 1 to 16 variations, not {count}")
     started = time.monotonic()
-    ctx = _new_context(project, project_root, options, settings, progress, cancel)
+    ctx = _new_context(project, project_root, options, services, progress, cancel)
     index = _index_of(project, shot_id)
     shot = project.shots[index]
     if effective_source(shot) is None:
@@ -611,7 +520,7 @@ def choose_variation(project: Project, shot_id: str, candidate: int) -> Project:
 
 
 def extend_shot(project: Project, project_root: Path | None, shot_id: str, *, seconds: float,
-                forward: bool = True, options: VideoOptions, settings: Settings,
+                forward: bool = True, options: VideoOptions, services: Services,
                 progress: ShotsProgress | None = None, cancel: Cancel | None = None) -> ShotsResult:
     """Make a generated shot longer without a seam: new frames conditioned on the clip's last frames
     (forward) or leading into its first frame (backward), joined into one clip. LTX only.
@@ -622,45 +531,36 @@ def extend_shot(project: Project, project_root: Path | None, shot_id: str, *, se
     from pipelines.video.io import read_clip_frames
 
     started = time.monotonic()
-    ctx = _new_context(project, project_root, options, settings, progress, cancel)
+    ctx = _new_context(project, project_root, options, services, progress, cancel)
     index = _index_of(project, shot_id)
     shot = project.shots[index]
-    if ctx.backend.name != "ltx":
-        raise GenerationError(f"extending a shot needs the LTX backend (this is {ctx.backend.name})")
+    task = VideoTask.EXTEND_FORWARD if forward else VideoTask.EXTEND_BACKWARD
+    if task not in ctx.backend.tasks:
+        raise GenerationError(f"extending a shot needs the LTX backend (the {ctx.backend.name} backend cannot "
+                              "extend a shot)")
     if shot.render is None or not shot.media or shot.render.fps <= 0:
         raise ProjectValidationError(f"{_where(index)} has no generated clip to extend; render it first")
     if not 0.3 <= seconds <= 20:
         raise ProjectValidationError(f"extend by 0.3 to 20 s, not {seconds}")
     render = shot.render
     path = resolve_media(shot.media, ctx.root)
-    clip = read_clip_frames(path, settings, size=(render.width, render.height), fps=render.fps,
+    clip = read_clip_frames(path, ctx.settings, size=(render.width, render.height), fps=render.fps,
                             count=render.num_frames)
-    from pipelines.video.ltx import _context_frames
-
-    new_frames = int(round(seconds * render.fps))
-    context = _context_frames(clip, new_frames + 9) if forward else 1
     seed = _seed_of(shot)
     request = VideoRequest(
-        task=VideoTask.EXTEND_FORWARD if forward else VideoTask.EXTEND_BACKWARD, prompt=shot_prompt(project, shot),
-        negative_prompt=project.negative_prompt, width=render.width, height=render.height,
-        num_frames=new_frames + context, fps=render.fps, num_inference_steps=options.steps or render.steps or
-        _steps(ctx), guidance_scale=options.guidance_scale, seed=seed, video=clip,
+        task=task, prompt=shot_prompt(project, shot), negative_prompt=project.negative_prompt, width=render.width,
+        height=render.height, num_frames=int(round(seconds * render.fps)), fps=render.fps,
+        num_inference_steps=options.steps or render.steps or _steps(ctx), guidance_scale=options.guidance_scale,
+        seed=seed, video=clip,
     )
     key = cache_key(ctx.identity, request, {"extends": render.cache_key, "forward": forward})
     hit = ctx.cache.lookup(key)
     status = "cached"
     if hit is None:
         status = "generated"
-        result = _generate(ctx, request, index, shot.id)
-        if forward:
-            context = _context_frames(clip, len(result.frames))
-            joined = clip + result.frames[context:]
-        else:
-            joined = result.frames[:-1] + clip
-        joined_result = VideoResult(frames=joined, fps=render.fps, width=render.width, height=render.height,
-                                    seed=seed, backend=result.backend, model=result.model, steps=result.steps,
-                                    notes=result.notes)
-        hit = ctx.cache.store(key, joined_result, settings)
+        result = _generate(ctx, request, index, shot.id)  # the whole longer clip, joined by the backend
+        hit = ctx.cache.store(key, replace(result, fps=render.fps, width=render.width, height=render.height),
+                              ctx.settings)
     media, new_render = hit
     duration = min(MAX_SHOT_MS, int(new_render.num_frames / new_render.fps * 1000))
     updated = shot.model_copy(update={"media": _project_path(ctx, media), "render": new_render, "seed": seed,
@@ -672,7 +572,7 @@ def extend_shot(project: Project, project_root: Path | None, shot_id: str, *, se
 
 
 def bridge_shots(project: Project, project_root: Path | None, after_shot_id: str, options: VideoOptions,
-                 settings: Settings, *, duration_ms: int = 2000, prompt: str = "",
+                 services: Services, *, duration_ms: int = 2000, prompt: str = "",
                  progress: ShotsProgress | None = None, cancel: Cancel | None = None) -> ShotsResult:
     """Insert a shot after ``after_shot_id`` that starts on its last frame and ends on the next shot's first
     frame, and generate it: a seamless transition between two different shots (cuts on both sides)."""
@@ -686,11 +586,11 @@ def bridge_shots(project: Project, project_root: Path | None, after_shot_id: str
     b = b.model_copy(update={"transition": Transition.CUT})
     shots = [*project.shots[: index + 1], bridge, b, *project.shots[index + 2:]]
     project = project.with_shots(shots)
-    return render_shot(project, project_root, bridge.id, options, settings, progress=progress, cancel=cancel)
+    return render_shot(project, project_root, bridge.id, options, services, progress=progress, cancel=cancel)
 
 
 __all__ = [
     "GenerationProgress", "ShotCache", "ShotOutcome", "ShotsResult", "VideoOptions", "bridge_shots", "cache_key",
-    "choose_variation", "effective_source", "extend_shot", "make_backend", "render_shot", "render_shots",
+    "choose_variation", "effective_source", "extend_shot", "render_shot", "render_shots",
     "render_variations", "shot_prompt",
 ]

@@ -74,7 +74,7 @@ def ffprobe(path: str | Path) -> dict:
 # -- pure pieces --------------------------------------------------------------------------------------
 
 def test_caption_lines_map_line_i_to_shot_i_and_keep_blank_lines_in_place():
-    from ui.idea import caption_lines
+    from actions import caption_lines
 
     assert caption_lines("一\n\n  three  \n\n\n") == ["一", "", "three"]
     assert caption_lines("") == [] and caption_lines(None) == []
@@ -142,18 +142,21 @@ def test_launch_serves_only_renders_and_projects_caps_uploads_and_splits_the_que
 
 
 def test_compose_reports_frames_done_of_total_through_gradio_progress(tmp_path, media):
+    from actions import compose_project
+    from pipelines.services import Services
     from studio.project.assemble import QuickOptions, project_from_media
     from studio.project.presets import PresetName
     from studio.settings import Settings
-    from ui.actions import compose_project
+    from ui.reporting import frames_progress
     from ui.session import Workspace
 
     calls: list[tuple] = []
     settings = Settings.from_env({"STUDIO_DATA_DIR": str(tmp_path)})
     project = project_from_media([media["landscape"]], ["进度 progress"],
                                  QuickOptions(preset=PresetName.DRAFT, shot_seconds=1.0), settings)
-    result = compose_project(settings, Workspace(settings), project, None, draft=True,
-                             progress=lambda value, **kw: calls.append((value, kw.get("unit"))))
+    progress = frames_progress(lambda value, **kw: calls.append((value, kw.get("unit"))))
+    with Workspace(settings).render_output() as output:  # how every tab and endpoint renders
+        result = compose_project(Services(settings), project, None, output, draft=True, progress=progress)
     frames = [value for value, unit in calls if unit == "frames"]
     assert frames[-1] == (30, 30), "1 s at 30 fps"
     assert [done for done, _ in frames] == sorted(done for done, _ in frames) and len(frames) > 1

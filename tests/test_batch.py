@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from cli.main import main
 from pipelines.batch import (
     BatchDefaults,
     BatchError,
@@ -23,8 +24,8 @@ from pipelines.batch import (
 )
 from pipelines.make import MakeOptions, MakeProgress, MakeStage
 from pipelines.script.contract import ScriptRequest
+from pipelines.services import Services
 from pipelines.shots import VideoOptions
-from studio.cli import main
 from studio.project.files import load_project
 from studio.project.model import Language
 from studio.project.presets import PresetName
@@ -180,7 +181,7 @@ def _settings(data_dir: Path, tmp_path: Path) -> Settings:
 def test_a_cancel_between_items_keeps_the_finished_clip(tmp_path, data_dir):
     finished: list[BatchStatus] = []
     result = run_batch_text("A paper boat sails down a rainy street\nA kite over the dunes\nA lantern festival",
-                            tmp_path / "out", _settings(data_dir, tmp_path), defaults=_defaults(),
+                            tmp_path / "out", Services(_settings(data_dir, tmp_path)), defaults=_defaults(),
                             video_options=VideoOptions(backend="still"),
                             progress=BatchProgress(finished=lambda r, total: finished.append(r.status)),
                             cancel=lambda: bool(finished))
@@ -199,7 +200,7 @@ def test_a_cancel_inside_make_stops_the_batch_with_the_storyboard_saved(tmp_path
         return MakeProgress(stage=lambda result: stages.append(result.stage))
 
     result = run_batch_text("A kite over the dunes\nA lantern festival", tmp_path / "out",
-                            _settings(data_dir, tmp_path), defaults=_defaults(),
+                            Services(_settings(data_dir, tmp_path)), defaults=_defaults(),
                             video_options=VideoOptions(backend="still"),
                             progress=BatchProgress(make=make_progress),
                             cancel=lambda: MakeStage.PROJECT in stages)
@@ -244,6 +245,6 @@ def test_pasted_ideas_may_name_bundled_music_but_not_server_files(tmp_path, monk
     calls = []
     monkeypatch.setattr("pipelines.make.make_short", lambda *a, **k: calls.append(a))
     settings = Settings.from_env({"STUDIO_DATA_DIR": str(tmp_path / "data")})
-    result = run_batch_text(text, tmp_path / "out", settings)
+    result = run_batch_text(text, tmp_path / "out", Services(settings))
     (item,) = result.items
     assert item.status is BatchStatus.FAILED and "is not a bundled track" in item.error and not calls

@@ -17,8 +17,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from cli.main import main
+from pipelines.services import Services
 from pipelines.shots import VideoOptions, render_shots
-from studio.cli import main
 from studio.compose.c2pa import AIGC_ASSERTION, COMPOSITE, TRAINED, digital_source_type
 from studio.compose.compositor import compose
 from studio.errors import SigningError
@@ -101,7 +102,7 @@ def _generated_draft(settings: Settings, root: Path) -> Project:
         Shot(visual_prompt="a red kite over a green hill", caption="Kites", duration_ms=1000),
         Shot(visual_prompt="a kite festival at dusk", caption="at dusk", duration_ms=1000),
     ])
-    return render_shots(project, root, VideoOptions(backend="still"), settings).project
+    return render_shots(project, root, VideoOptions(backend="still"), Services(settings)).project
 
 
 def _aigc_tag(path: Path) -> dict:

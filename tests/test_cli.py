@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from studio.cli import main
+from cli.main import main
 from studio.project.model import SCHEMA_VERSION
 from tests.helpers.media import make_clip, make_image, make_tone
 

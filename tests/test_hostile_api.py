@@ -134,17 +134,14 @@ def test_only_renders_and_projects_are_served(app, path):
 
 
 def test_a_title_never_becomes_a_path_outside_the_render_folder(app, tmp_path):
+    from actions import bundle_name, export_bundle
     from studio.project.model import Project, Storyboard
-    from ui.actions import bundle_project
-    from ui.session import Workspace
 
-    _, settings, _ = app
-    workspace = Workspace(settings)
     for title in ("../../../../tmp/evil", "/etc/passwd", "..", "a/b\\c\x00d", "CON", "名字 🎬 ../x"):
         folder = tmp_path / "render"
         folder.mkdir()
         project = Project(storyboard=Storyboard(title=title))
-        bundle = bundle_project(workspace, project, tmp_path, folder)
+        bundle = export_bundle(project, tmp_path, folder / bundle_name(project))
         assert bundle.parent == folder and bundle.name.endswith(".bundle.zip"), bundle
         assert "/" not in bundle.name and ".." not in bundle.name.removesuffix(".bundle.zip")
         bundle.unlink()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from studio.cli import main
+from cli.main import main
 from studio.errors import StudioError
 from tests.helpers import hostile
 from tests.helpers.media import make_image

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from cli.main import main
 from pipelines.make import MakeOptions, MakeProgress, MakeStage, make_short
 from pipelines.script.contract import ScriptRequest
+from pipelines.services import Services
 from pipelines.shots import VideoOptions
-from studio.cli import main
 from studio.errors import RenderCancelled
 from studio.project.files import load_project
 from studio.project.model import ShotStatus
@@ -108,9 +109,9 @@ def _request(seed: int) -> ScriptRequest:
 def test_making_again_with_the_same_seed_reuses_every_shot(tmp_path, data_dir):
     settings, video = _settings(data_dir, tmp_path), VideoOptions(backend="still")
     options = MakeOptions(script_backend="template", stop_after=MakeStage.SHOTS)
-    first = make_short(_request(41), tmp_path / "a.mp4", video, settings, options=options)
-    again = make_short(_request(41), tmp_path / "b.mp4", video, settings, options=options)
-    other = make_short(_request(42), tmp_path / "c.mp4", video, settings, options=options)
+    first = make_short(_request(41), tmp_path / "a.mp4", video, Services(settings), options=options)
+    again = make_short(_request(41), tmp_path / "b.mp4", video, Services(settings), options=options)
+    other = make_short(_request(42), tmp_path / "c.mp4", video, Services(settings), options=options)
     count = len(first.project.shots)
     assert first.shots.draft and (len(first.shots.generated), len(first.shots.cached)) == (count, 0)
     assert (len(again.shots.generated), len(again.shots.cached)) == (0, count)
@@ -126,8 +127,9 @@ def test_the_storyboard_is_saved_before_shots_and_a_cancel_keeps_it(tmp_path, da
         return MakeStage.PROJECT in stages  # the user presses stop once the project is saved
 
     with pytest.raises(RenderCancelled, match="project so far is in"):
-        make_short(_request(5), tmp_path / "stop.mp4", VideoOptions(backend="still"), _settings(data_dir, tmp_path),
-                   options=MakeOptions(script_backend="template"), cancel=cancel,
+        make_short(_request(5), tmp_path / "stop.mp4", VideoOptions(backend="still"),
+                   Services(_settings(data_dir, tmp_path)), options=MakeOptions(script_backend="template"),
+                   cancel=cancel,
                    progress=MakeProgress(stage=lambda result: stages.append(result.stage)))
     project, _ = load_project(tmp_path / "stop.project.json")
     assert stages == [MakeStage.SCRIPT, MakeStage.PROJECT]
@@ -138,8 +140,8 @@ def test_the_storyboard_is_saved_before_shots_and_a_cancel_keeps_it(tmp_path, da
 def test_a_music_file_is_linked_beside_the_project(tmp_path, data_dir):
     song = make_tone(tmp_path / "elsewhere" / "song.wav", seconds=1.5)
     result = make_short(_request(7), tmp_path / "out" / "tune.mp4", VideoOptions(backend="still"),
-                        _settings(data_dir, tmp_path), options=MakeOptions(script_backend="template", music=song,
-                                                                          stop_after=MakeStage.PROJECT))
+                        Services(_settings(data_dir, tmp_path)),
+                        options=MakeOptions(script_backend="template", music=song, stop_after=MakeStage.PROJECT))
     project, root = load_project(result.paths.project_file)
     assert project.music.path.startswith("tune.project.media/") and (root / project.music.path).is_file()
 

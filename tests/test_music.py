@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from studio.cli import main
+from cli.main import main
 from studio.compose.compositor import compose
 from studio.project.files import load_project, validate_project
 from studio.project.model import MusicTrack, Project, Shot, Transition

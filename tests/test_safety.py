@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from cli.main import main
 from pipelines.script.contract import ScriptRequest
 from pipelines.script.template import TemplateScriptWriter
-from pipelines.script.writers import ScriptWriters, write_storyboard
+from pipelines.script.writers import ScriptWriters
+from pipelines.services import Services
 from pipelines.shots import VideoOptions, render_shots
 from studio.backends import ScriptBackendName
-from studio.cli import main
 from studio.errors import SafetyRefusal, StudioError
 from studio.project.model import Bible, BibleEntry, Project, Shot
 from studio.project.presets import PresetName
@@ -135,7 +136,7 @@ def test_ordinary_creator_ideas_pass(idea):
 
 def test_ordinary_ideas_pass_through_the_whole_template_storyboard(settings):
     for idea in BENIGN:
-        result = write_storyboard(ScriptRequest(idea=idea, seconds=15, preset=PresetName.DRAFT), settings)
+        result = ScriptWriters(settings).write(ScriptRequest(idea=idea, seconds=15, preset=PresetName.DRAFT))
         assert result.storyboard.shots  # the idea, the written storyboard and every prompt passed
 
 
@@ -248,7 +249,7 @@ def test_render_shots_refuses_an_edited_prompt_before_generating(settings, tmp_p
     ])
     seen = []
     with pytest.raises(SafetyRefusal, match="shot 3 prompt"):
-        render_shots(project, tmp_path, VideoOptions(backend="still"), settings, progress=seen.append)
+        render_shots(project, tmp_path, VideoOptions(backend="still"), Services(settings), progress=seen.append)
     assert seen == [] and not (settings.data_dir / "shots").exists() and not (tmp_path / "shots").exists()
 
 
@@ -257,7 +258,7 @@ def test_render_shots_checks_the_bible_carried_into_each_prompt(settings, tmp_pa
     project = Project(preset=PresetName.DRAFT, storyboard=board).with_shots([
         Shot(visual_prompt="host waves at the camera", duration_ms=2000)])
     with pytest.raises(SafetyRefusal, match="real-person"):
-        render_shots(project, tmp_path, VideoOptions(backend="still"), settings)
+        render_shots(project, tmp_path, VideoOptions(backend="still"), Services(settings))
     assert not (settings.data_dir / "shots").exists()
 
 

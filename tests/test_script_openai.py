@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from cli.main import main
 from pipelines.script.contract import ScriptRequest
-from pipelines.script.writers import enhance_prompt, write_storyboard
+from pipelines.script.writers import ScriptWriters
 from studio.backends import ScriptBackendName
-from studio.cli import main
 from studio.errors import ScriptBackendError, ScriptOutputError
 from studio.project.model import Bible, BibleEntry, Project, Storyboard
 from studio.project.timeline import build_timeline
@@ -54,7 +54,7 @@ REQUEST = ScriptRequest(idea="一只橘猫在海边学冲浪", seconds=30)
 
 def test_good_reply_becomes_a_storyboard_that_fits_and_carries_the_bible(chat, tmp_path):
     chat.script(Behaviour(content=json.dumps(draft(), ensure_ascii=False)))
-    result = write_storyboard(REQUEST, settings_for(chat, tmp_path))
+    result = ScriptWriters(settings_for(chat, tmp_path)).write(REQUEST)
     board = result.storyboard
     assert result.backend_used is ScriptBackendName.OPENAI
     assert len(board.shots) == 6
@@ -72,7 +72,7 @@ def test_good_reply_becomes_a_storyboard_that_fits_and_carries_the_bible(chat, t
 def test_fenced_reply_with_think_block_is_accepted(chat, tmp_path):
     content = "<think>plan the shots</think>\n```json\n" + json.dumps(draft(), ensure_ascii=False) + "\n```"
     chat.script(Behaviour(content=content))
-    assert len(write_storyboard(REQUEST, settings_for(chat, tmp_path)).storyboard.shots) == 6
+    assert len(ScriptWriters(settings_for(chat, tmp_path)).write(REQUEST).storyboard.shots) == 6
 
 
 @pytest.mark.parametrize("first", [
@@ -83,7 +83,7 @@ def test_fenced_reply_with_think_block_is_accepted(chat, tmp_path):
 ])
 def test_one_repair_round_fixes_a_bad_reply(chat, tmp_path, first):
     chat.script(first, Behaviour(content=json.dumps(draft(), ensure_ascii=False)))
-    result = write_storyboard(REQUEST, settings_for(chat, tmp_path))
+    result = ScriptWriters(settings_for(chat, tmp_path)).write(REQUEST)
     assert len(chat.requests) == 2
     repair = chat.requests[1]["messages"]
     assert repair[-2]["role"] == "assistant" and "could not be used" in repair[-1]["content"]
@@ -94,9 +94,9 @@ def test_truncated_twice_is_a_clear_error_or_the_template_under_auto(chat, tmp_p
     cut = Behaviour(content=json.dumps(draft())[:500], finish_reason="length")
     chat.script(cut)
     with pytest.raises(ScriptOutputError, match="unusable twice: first the reply was cut off"):
-        write_storyboard(REQUEST, settings_for(chat, tmp_path), backend="openai")
+        ScriptWriters(settings_for(chat, tmp_path)).write(REQUEST, backend="openai")
     chat.script(cut)
-    result = write_storyboard(REQUEST, settings_for(chat, tmp_path))  # auto
+    result = ScriptWriters(settings_for(chat, tmp_path)).write(REQUEST)  # auto
     assert result.backend_used is ScriptBackendName.TEMPLATE
     assert any("the openai writer failed" in note and "used the template writer" in note for note in result.notes)
 
@@ -104,7 +104,7 @@ def test_truncated_twice_is_a_clear_error_or_the_template_under_auto(chat, tmp_p
 def test_slow_server_times_out_with_the_setting_named(chat, tmp_path):
     chat.script(Behaviour(content=json.dumps(draft()), delay_s=4))
     with pytest.raises(ScriptBackendError, match=r"did not answer within 2 s \(STUDIO_LLM_TIMEOUT_S\)"):
-        write_storyboard(REQUEST, settings_for(chat, tmp_path), backend="openai")
+        ScriptWriters(settings_for(chat, tmp_path)).write(REQUEST, backend="openai")
 
 
 def test_hostile_text_never_becomes_a_path_url_setting_or_command(chat, tmp_path):
@@ -116,7 +116,7 @@ def test_hostile_text_never_becomes_a_path_url_setting_or_command(chat, tmp_path
     evil["shots"][3]["visual_prompt"] = "file:///etc/shadow a cat, `rm -rf ~`, C:\\Windows\\win.ini"
     chat.script(Behaviour(content=json.dumps(evil, ensure_ascii=False)))
     environ_before = dict(os.environ)
-    result = write_storyboard(REQUEST, settings_for(chat, tmp_path))
+    result = ScriptWriters(settings_for(chat, tmp_path)).write(REQUEST)
     dumped = result.storyboard.model_dump_json()
     for needle in ("/etc", "evil.example", "STUDIO_DATA_DIR", "$(", "../", ".ssh", "rm -rf", "Windows", "<b>",
                    "file:"):
@@ -132,13 +132,13 @@ def test_extra_fields_such_as_media_are_refused_not_obeyed(chat, tmp_path):
     evil["shots"][0]["media"] = "/etc/passwd"
     chat.script(Behaviour(content=json.dumps(evil)))
     with pytest.raises(ScriptOutputError, match="Extra inputs are not permitted"):
-        write_storyboard(REQUEST, settings_for(chat, tmp_path), backend="openai")
+        ScriptWriters(settings_for(chat, tmp_path)).write(REQUEST, backend="openai")
     assert len(chat.requests) == 2  # the repair round happened, and the second reply was refused too
 
 
 def test_server_without_json_schema_support_gets_json_object(chat, tmp_path):
     chat.script(Behaviour(content=json.dumps(draft(), ensure_ascii=False), refuse_formats=("json_schema",)))
-    result = write_storyboard(REQUEST, settings_for(chat, tmp_path))
+    result = ScriptWriters(settings_for(chat, tmp_path)).write(REQUEST)
     assert [r.get("response_format", {}).get("type") for r in chat.requests] == ["json_schema", "json_object"]
     assert any("response format: json_object" in note for note in result.notes)
 
@@ -152,14 +152,14 @@ def test_server_without_json_schema_support_gets_json_object(chat, tmp_path):
 def test_server_failures_are_one_clear_sentence_without_the_key(chat, tmp_path, behaviour, needle):
     chat.script(behaviour)
     with pytest.raises(ScriptBackendError) as err:
-        write_storyboard(REQUEST, settings_for(chat, tmp_path), backend="openai")
+        ScriptWriters(settings_for(chat, tmp_path)).write(REQUEST, backend="openai")
     assert needle in str(err.value) and KEY not in str(err.value)
 
 
 def test_enhance_rewrites_one_prompt_and_keeps_the_bible(chat, tmp_path):
     chat.script(Behaviour(content=json.dumps({"visual_prompt": "Mango rides a wave, low angle, 24mm lens"})))
     bible = Bible(characters=(BibleEntry(name="Mango", description="an orange tabby cat"),), look="anime style")
-    result = enhance_prompt("cat surfs", settings_for(chat, tmp_path), bible, backend="openai")
+    result = ScriptWriters(settings_for(chat, tmp_path)).enhance("cat surfs", bible, backend="openai")
     assert result.visual_prompt.startswith("Mango rides a wave")
     assert "an orange tabby cat" in result.visual_prompt and "anime style" in result.visual_prompt
     assert "cat surfs" in chat.requests[0]["messages"][1]["content"]

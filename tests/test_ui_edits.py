@@ -8,11 +8,11 @@ import time
 
 import pytest
 
+import actions
 from studio.errors import ProjectError, ProjectValidationError
 from studio.project.model import CameraMove, Project, Shot, ShotSource, ShotStatus, Storyboard
 from studio.settings import Settings
 from tests.helpers.media import make_image
-from ui import actions
 from ui.finish import finish_project
 from ui.session import Workspace
 from ui.storyboard import add_shot, delete_shot, duplicate_shot, move_shot, parse_bible, update_shot
@@ -72,7 +72,12 @@ def test_posting_text_has_title_description_and_hashtags():
 
 
 def test_reference_pictures_become_the_first_shots_sources(tmp_path):
-    project = actions.with_references(_project(), ["/x/a.png"])
+    from pipelines.make import MakeOptions, build_project
+    from pipelines.script.contract import ScriptRequest, ScriptResult
+    from studio.backends import ScriptBackendName
+
+    script = ScriptResult(_project().storyboard, ScriptBackendName.TEMPLATE)
+    project = build_project(ScriptRequest(idea="x"), script, MakeOptions(references=("/x/a.png",)), seed=1)
     assert project.shots[0].source is ShotSource.IMAGE and project.shots[0].source_media == "/x/a.png"
     assert project.shots[1].source_media is None
 

@@ -14,6 +14,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 torch = pytest.importorskip("torch")
 torch.set_num_threads(1)
 
+from cli.main import main  # noqa: E402
+from pipelines.services import Services  # noqa: E402
 from pipelines.shots import (  # noqa: E402
     VideoOptions,
     bridge_shots,
@@ -24,8 +26,7 @@ from pipelines.shots import (  # noqa: E402
 )
 from pipelines.video.contract import VideoRequest, VideoTask  # noqa: E402
 from pipelines.video.ltx import LTXVideoBackend  # noqa: E402
-from pipelines.video.runtime import REGISTRY, DevicePolicy, check_device_allows  # noqa: E402
-from studio.cli import main  # noqa: E402
+from pipelines.video.runtime import DevicePolicy, check_device_allows  # noqa: E402
 from studio.errors import GenerationError, RenderCancelled  # noqa: E402
 from studio.project.files import load_project, save_project  # noqa: E402
 from studio.project.model import Project, Shot, ShotSource  # noqa: E402
@@ -44,6 +45,11 @@ def tiny(tmp_path_factory) -> dict[str, Path]:
 @pytest.fixture()
 def settings(tmp_path) -> Settings:
     return Settings.from_env({"STUDIO_DATA_DIR": str(tmp_path / "data")})
+
+
+@pytest.fixture
+def services(settings) -> Services:
+    return Services(settings)
 
 
 def _ltx(tiny, **kw) -> VideoOptions:
@@ -85,25 +91,25 @@ def test_check_inputs_rounds_to_the_model_and_says_so(tiny, caplog):
         backend.check_inputs(request.with_(num_frames=0))
 
 
-def test_ltx_text_image_previous_and_bridge_shots_with_cache_and_one_load(tiny, tmp_path, settings):
+def test_ltx_text_image_previous_and_bridge_shots_with_cache_and_one_load(tiny, tmp_path, settings, services):
     photo = make_image(tmp_path / "me.png", (64, 64), (200, 40, 40))
     shots = [Shot(id="t", visual_prompt="a red fox", seed=1),
              Shot(id="i", source=ShotSource.IMAGE, source_media=str(photo), visual_prompt="fox runs", seed=2),
              Shot(id="p", source=ShotSource.PREVIOUS, visual_prompt="close up", seed=3),
              Shot(id="b", source=ShotSource.BRIDGE, visual_prompt="then", seed=4),
              Shot(id="e", visual_prompt="sea", seed=5)]
-    loads = REGISTRY.loads
-    first = render_shots(Project().with_shots(shots), tmp_path, _ltx(tiny), settings)
+    loads = services.video.pipelines.loads
+    first = render_shots(Project().with_shots(shots), tmp_path, _ltx(tiny), services)
     assert first.generated == ["t", "i", "p", "b", "e"]
-    assert REGISTRY.loads - loads <= 1  # text, image and condition pipelines share one set of weights
+    assert services.video.pipelines.loads - loads <= 1  # text, image and condition pipelines share one set of weights
     for shot in first.project.shots:
         assert shot.render.backend == "ltx" and not shot.render.draft
         assert _probe(tmp_path / shot.media) == {"width": 32, "height": 32, "nb_read_frames": "9"}
-    again = render_shots(first.project, tmp_path, _ltx(tiny), settings)
+    again = render_shots(first.project, tmp_path, _ltx(tiny), services)
     assert again.generated == [] and sorted(again.cached) == sorted(s.id for s in shots)
 
 
-def test_chaining_feeds_the_previous_shots_exact_last_frame(tiny, tmp_path, settings, monkeypatch):
+def test_chaining_feeds_the_previous_shots_exact_last_frame(tiny, tmp_path, settings, services, monkeypatch):
     from PIL import Image
 
     seen = []
@@ -116,49 +122,49 @@ def test_chaining_feeds_the_previous_shots_exact_last_frame(tiny, tmp_path, sett
     monkeypatch.setattr(LTXVideoBackend, "__call__", spy)
     shots = [Shot(id="a", visual_prompt="a red fox", seed=1),
              Shot(id="b", source=ShotSource.PREVIOUS, visual_prompt="fox runs", seed=2)]
-    result = render_shots(Project().with_shots(shots), tmp_path, _ltx(tiny), settings)
+    result = render_shots(Project().with_shots(shots), tmp_path, _ltx(tiny), services)
     key = result.project.shots[0].render.cache_key
     with Image.open(settings.shot_cache_dir / key[:2] / f"{key}.last.png") as last:
         expected = np.asarray(last.convert("RGB"))
     assert seen[1].task is VideoTask.IMAGE and np.array_equal(np.asarray(seen[1].image), expected)
 
 
-def test_cancel_between_steps_writes_nothing(tiny, tmp_path, settings):
+def test_cancel_between_steps_writes_nothing(tiny, tmp_path, settings, services):
     steps = []
     with pytest.raises(RenderCancelled, match="after step 1 of 2"):
-        render_shots(Project().with_shots([Shot(visual_prompt="fox", seed=1)]), tmp_path, _ltx(tiny), settings,
+        render_shots(Project().with_shots([Shot(visual_prompt="fox", seed=1)]), tmp_path, _ltx(tiny), services,
                      progress=lambda e: steps.append(e.step), cancel=lambda: bool(steps))
     assert steps == [1]
     assert not list(settings.shot_cache_dir.rglob("*.mp4")) and not (tmp_path / "shots").exists()
 
 
-def test_variations_extend_and_bridge(tiny, tmp_path, settings):
+def test_variations_extend_and_bridge(tiny, tmp_path, settings, services):
     project = Project().with_shots([Shot(id="a", visual_prompt="fox", seed=10), Shot(id="z", visual_prompt="sea")])
-    varied = render_variations(project, tmp_path, "a", 2, _ltx(tiny), settings)
+    varied = render_variations(project, tmp_path, "a", 2, _ltx(tiny), services)
     shot = varied.project.shots[0]
     assert [c.seed for c in shot.candidates] == [10, 11] and shot.candidates[0].media != shot.candidates[1].media
     chosen = choose_variation(varied.project, "a", 1)
     assert chosen.shots[0].seed == 11 and chosen.shots[0].media == shot.candidates[1].media
 
-    longer = extend_shot(chosen, tmp_path, "a", seconds=0.5, options=_ltx(tiny, frames=None), settings=settings)
+    longer = extend_shot(chosen, tmp_path, "a", seconds=0.5, options=_ltx(tiny, frames=None), services=services)
     extended = longer.project.shots[0]
     assert extended.render.num_frames > 9 and extended.source is None
     assert int(_probe(tmp_path / extended.media)["nb_read_frames"]) == extended.render.num_frames
 
-    rendered = render_shots(longer.project, tmp_path, _ltx(tiny), settings).project
-    bridged = bridge_shots(rendered, tmp_path, "a", _ltx(tiny), settings)
+    rendered = render_shots(longer.project, tmp_path, _ltx(tiny), services).project
+    bridged = bridge_shots(rendered, tmp_path, "a", _ltx(tiny), services)
     assert [s.source for s in bridged.project.shots] == [None, ShotSource.BRIDGE, ShotSource.TEXT]
     assert bridged.generated == [bridged.project.shots[1].id]
 
 
-def test_wan_text_image_bridge_and_restyle(tiny, tmp_path, settings):
+def test_wan_text_image_bridge_and_restyle(tiny, tmp_path, settings, services):
     photo = make_image(tmp_path / "me.png", (48, 48), (20, 120, 200))
     clip = make_clip(tmp_path / "clip.mp4", seconds=1.0, size=(64, 64), fps=16, with_audio=False)
     shots = [Shot(id="t", visual_prompt="a red fox", seed=1),
              Shot(id="i", source=ShotSource.IMAGE, source_media=str(photo), visual_prompt="fox", seed=2),
              Shot(id="b", source=ShotSource.BRIDGE, visual_prompt="then", seed=3),
              Shot(id="c", source=ShotSource.CLIP, source_media=str(clip), visual_prompt="red style", seed=4)]
-    result = render_shots(Project().with_shots(shots), tmp_path, _wan(tiny), settings)
+    result = render_shots(Project().with_shots(shots), tmp_path, _wan(tiny), services)
     assert sorted(result.generated) == ["b", "c", "i", "t"]
     for shot in result.project.shots:
         info = _probe(tmp_path / shot.media)
@@ -166,7 +172,7 @@ def test_wan_text_image_bridge_and_restyle(tiny, tmp_path, settings):
     # the text model cannot do image shots: a clear refusal, not a shape error
     wrong = VideoOptions(backend="wan", model=str(tiny["wan_t2v"]), width=16, height=16, frames=9, steps=2)
     with pytest.raises(GenerationError, match="text-only Wan model"):
-        render_shots(Project().with_shots([shots[1]]), tmp_path, wrong, settings)
+        render_shots(Project().with_shots([shots[1]]), tmp_path, wrong, services)
 
 
 def test_cpu_refuses_real_size_models_and_points_at_the_draft(tmp_path, settings):

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+from pipelines.services import Services
 from pipelines.shots import VideoOptions, render_shots
 from studio.compose.compositor import FrameRenderer, plan_render
 from studio.project.model import Bible, CameraMove, Project, Shot, ShotSource, ShotStatus
@@ -63,7 +64,7 @@ def _first_and_last(project: Project, root: Path, settings: Settings) -> tuple[I
 def test_still_motion_moves_the_way_its_camera_move_says(move, tmp_path, settings):
     photo = _markers(tmp_path / "photo.png")
     shot = Shot(id="s", source=ShotSource.IMAGE, source_media=str(photo), camera_move=move, duration_ms=2000)
-    result = render_shots(Project(preset="draft").with_shots([shot]), tmp_path, STILL, settings)
+    result = render_shots(Project(preset="draft").with_shots([shot]), tmp_path, STILL, Services(settings))
     assert result.draft and result.generated == ["s"]
     first, last = _first_and_last(result.project, tmp_path, settings)
     (l0, r0), (l1, r1) = _centroids(first), _centroids(last)
@@ -85,7 +86,7 @@ def test_still_motion_moves_the_way_its_camera_move_says(move, tmp_path, setting
 
 def test_text_shot_becomes_a_title_card_at_the_preset_size_and_carries_seed_and_render(tmp_path, settings):
     project = Project(preset="draft").with_shots([Shot(id="t", visual_prompt="A fox in the snow. Slow push in.")])
-    result = render_shots(project, tmp_path, STILL, settings)
+    result = render_shots(project, tmp_path, STILL, Services(settings))
     shot = result.project.shots[0]
     assert shot.status is ShotStatus.RENDERED and shot.seed is not None and shot.source is ShotSource.TEXT
     assert shot.render.backend == "still" and shot.render.draft
@@ -98,15 +99,15 @@ def test_text_shot_becomes_a_title_card_at_the_preset_size_and_carries_seed_and_
 
 def test_cache_ignores_captions_and_music_and_rerenders_only_the_changed_prompt(tmp_path, settings):
     shots = [Shot(id="a", visual_prompt="city at night", seed=1), Shot(id="b", visual_prompt="sea at dawn", seed=2)]
-    first = render_shots(Project(preset="draft").with_shots(shots), tmp_path, STILL, settings)
+    first = render_shots(Project(preset="draft").with_shots(shots), tmp_path, STILL, Services(settings))
     assert first.generated == ["a", "b"]
     captioned = first.project.with_shots([first.project.shots[0].model_copy(update={"caption": "new words"}),
                                           first.project.shots[1].model_copy(update={"voiceover": "hello"})])
-    again = render_shots(captioned, tmp_path, STILL, settings)
+    again = render_shots(captioned, tmp_path, STILL, Services(settings))
     assert again.generated == [] and again.cached == ["a", "b"]
     reprompted = again.project.with_shots([again.project.shots[0],
                                            again.project.shots[1].model_copy(update={"visual_prompt": "sea at dusk"})])
-    third = render_shots(reprompted, tmp_path, STILL, settings)
+    third = render_shots(reprompted, tmp_path, STILL, Services(settings))
     assert third.generated == ["b"] and third.cached == ["a"]
     assert third.project.shots[1].render.cache_key != first.project.shots[1].render.cache_key
 
@@ -124,7 +125,7 @@ def test_previous_shot_chaining_starts_from_the_frame_the_previous_shot_ends_on(
     photo = _markers(tmp_path / "photo.png")
     shots = [Shot(id="a", source=ShotSource.IMAGE, source_media=str(photo), camera_move=CameraMove.PUSH_IN),
              Shot(id="b", source=ShotSource.PREVIOUS, camera_move=CameraMove.NONE)]
-    result = render_shots(Project(preset="draft").with_shots(shots), tmp_path, STILL, settings)
+    result = render_shots(Project(preset="draft").with_shots(shots), tmp_path, STILL, Services(settings))
     a_only = result.project.with_shots(result.project.shots[:1])
     _, a_last = _first_and_last(a_only, tmp_path, settings)
     with Image.open(tmp_path / result.project.shots[1].media) as b_picture:
@@ -135,14 +136,15 @@ def test_previous_shot_chaining_starts_from_the_frame_the_previous_shot_ends_on(
 def test_user_media_shots_are_kept_without_loading_anything(tmp_path, settings):
     photo = _markers(tmp_path / "photo.png")
     project = Project().with_shots([Shot(media=str(photo))])
-    result = render_shots(project, tmp_path, VideoOptions(backend="ltx"), settings)
+    result = render_shots(project, tmp_path, VideoOptions(backend="ltx"), Services(settings))
     assert [o.status for o in result.outcomes] == ["kept"] and result.project == project
 
 
 def test_still_backend_and_app_never_import_torch(tmp_path):
     code = ("import sys; from pathlib import Path; from studio.settings import Settings; "
             "from studio.project.model import Project, Shot; from pipelines.shots import render_shots, VideoOptions; "
-            f"s = Settings.from_env({{'STUDIO_DATA_DIR': {str(tmp_path)!r}}}); "
+            "from pipelines.services import Services; "
+            f"s = Services(Settings.from_env({{'STUDIO_DATA_DIR': {str(tmp_path)!r}}})); "
             "p = Project(preset='draft').with_shots([Shot(visual_prompt='hi')]); "
             f"r = render_shots(p, Path({str(tmp_path)!r}), VideoOptions(backend='still'), s); assert r.generated, r; "
             "assert 'torch' not in sys.modules and 'diffusers' not in sys.modules, 'torch was imported'")
@@ -196,7 +198,7 @@ def _background_shift(first: Image.Image, last: Image.Image) -> int:
 def _parallax_card(tmp_path: Path, settings: Settings):
     shot = Shot(id="p", visual_prompt="Parallax test. The rest is not on the card.", camera_move=CameraMove.PARALLAX,
                 duration_ms=2000, seed=3)
-    return render_shots(Project(preset="draft").with_shots([shot]), tmp_path, STILL, settings)
+    return render_shots(Project(preset="draft").with_shots([shot]), tmp_path, STILL, Services(settings))
 
 
 def test_parallax_title_card_moves_its_text_layer_further_than_its_background(tmp_path, settings):
@@ -233,7 +235,7 @@ def test_parallax_cards_are_deterministic_and_keyed_by_the_move(tmp_path, settin
     again = _parallax_card(tmp_path, Settings.from_env({"STUDIO_DATA_DIR": str(tmp_path / "other")}))
     assert first.outcomes[0].cache_key == again.outcomes[0].cache_key
     pushed = first.project.with_shots([first.project.shots[0].model_copy(update={"camera_move": CameraMove.PUSH_IN})])
-    flat = render_shots(pushed, tmp_path, STILL, settings)
+    flat = render_shots(pushed, tmp_path, STILL, Services(settings))
     assert flat.generated == ["p"] and flat.outcomes[0].cache_key != first.outcomes[0].cache_key
     assert flat.project.shots[0].media.endswith(".png")  # every other move stays a still
 
@@ -243,7 +245,7 @@ def test_parallax_on_a_photo_is_a_gentle_push_in_and_says_so(tmp_path, settings)
     shots = [Shot(id="a", source=ShotSource.IMAGE, source_media=str(photo), camera_move=CameraMove.PARALLAX,
                   duration_ms=2000),
              Shot(id="b", source=ShotSource.PREVIOUS, camera_move=CameraMove.PARALLAX, duration_ms=2000)]
-    result = render_shots(Project(preset="draft").with_shots(shots), tmp_path, STILL, settings)
+    result = render_shots(Project(preset="draft").with_shots(shots), tmp_path, STILL, Services(settings))
     assert [o.notes for o in result.outcomes] == [
         (f"shot {n}: still: a photo or a frame has no depth layers, so parallax is shown as a gentle push-in "
          "(only title cards have layers to move)",) for n in (1, 2)]
@@ -253,5 +255,5 @@ def test_parallax_on_a_photo_is_a_gentle_push_in_and_says_so(tmp_path, settings)
     growth = (r1[0] - l1[0]) / (r0[0] - l0[0])
     assert 1.02 < growth < 1.08  # half a push-in's zoom
     assert np.abs((l1 + r1) / 2 - (l0 + r0) / 2).max() < 2  # the picture does not slide: nothing fakes depth
-    cached = render_shots(result.project, tmp_path, STILL, settings)
+    cached = render_shots(result.project, tmp_path, STILL, Services(settings))
     assert cached.cached == ["a", "b"] and cached.outcomes[0].notes == result.outcomes[0].notes

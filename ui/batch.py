@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import gradio as gr
 
+import actions
+from pipelines.batch import BatchDefaults, BatchProgress
+from pipelines.script.contract import ScriptRequest
+from pipelines.video.contract import VideoOptions
 from studio.project.presets import PresetName
-from ui import actions
 from ui.context import Studio
 from ui.i18n import choices, t
 from ui.session import handler
@@ -33,16 +34,25 @@ def build_batch_tab(studio: Studio) -> None:
                             elem_id="batch_files")
 
     @handler
-    def run_batch(text, seconds, preset, request: gr.Request, progress=gr.Progress()):  # noqa: B008
-        from pipelines.batch import BatchDefaults, BatchProgress, run_batch_text
+    def run_batch(text: str, seconds: float = 15, preset: str = "draft", request: gr.Request = None,
+                  progress=gr.Progress()):  # noqa: B008
+        """Many ideas at once, one draft clip each, with a summary.
 
-        defaults = BatchDefaults(request=dataclasses.replace(actions.script_request("", seconds, preset, "", ""),
-                                                             idea=""))
+        Args:
+            text: ideas, one a line, or CSV with an idea column (and optional seconds, lang, preset, style,
+                music (bundled track ids), beat_sync, seed, caption_style)
+            seconds: length of each clip, 15 to 90, unless its row says otherwise
+            preset: platform preset of each project, unless its row says otherwise
+        Returns:
+            a table of the results and the files (the clips and summary.json)
+        """
+        defaults = BatchDefaults(request=ScriptRequest.from_values("", seconds, preset))
         report = BatchProgress(started=lambda item, total: progress((item.index - 1, total), unit="ideas",
                                                                     desc=item.idea[:40]))
         with studio.jobs.running(request) as flag:
-            result = run_batch_text(text, workspace.new_render_folder(), settings, defaults=defaults,
-                                    video_options=actions.video_options(settings), progress=report, cancel=flag.is_set)
+            result = actions.batch(studio.services, text or "", workspace.new_render_folder(), defaults=defaults,
+                                   video=VideoOptions.from_values(settings=settings, visitor=True), progress=report,
+                                   cancel=flag.is_set)
         rows = [[r.item.index, r.item.idea, r.status.value, r.video.name if r.video else r.error or ""]
                 for r in result.items]
         videos = [str(r.video) for r in result.items if r.video is not None]

@@ -14,6 +14,7 @@ from typing import Any
 
 import gradio as gr
 
+from pipelines.services import Services
 from studio.project.model import Project
 from studio.settings import Settings
 from ui.i18n import words_for
@@ -29,7 +30,7 @@ class View:
 
 @dataclass
 class Studio:
-    settings: Settings
+    services: Services  # held once for the whole app: script writers and loaded models
     workspace: Workspace
     jobs: RenderJobs
     project: gr.State
@@ -37,6 +38,10 @@ class Studio:
     selected: gr.State  # the id of the shot being edited, shared by the storyboard and shots tabs
     views: list[View] = field(default_factory=list)
     changes: list[Any] = field(default_factory=list)
+
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
 
     @property
     def gpu(self) -> dict[str, Any]:

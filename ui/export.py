@@ -7,14 +7,15 @@ import time
 
 import gradio as gr
 
-from ui import actions
+import actions
+from ui import reporting
 from ui.context import Studio
 from ui.i18n import t, words_for
 from ui.session import handler
 
 
 def build_export_tab(studio: Studio) -> None:
-    settings, workspace = studio.settings, studio.workspace
+    workspace = studio.workspace
     with gr.Row(equal_height=False):
         with gr.Column(scale=2):
             with gr.Row():
@@ -36,12 +37,12 @@ def build_export_tab(studio: Studio) -> None:
             root = studio.root(user, project)
             started = time.monotonic()
             progress(0, desc="Checking the project")
-            with studio.jobs.running(request) as flag:
-                result = actions.compose_project(settings, workspace, project, root, draft=draft_render,
-                                                 progress=progress, cancel=flag.is_set)
-            bundle = actions.bundle_project(workspace, project, root, result.video.parent)
-            return (str(result.video), [*actions.result_files(result), str(bundle)],
-                    actions.compose_status(result, time.monotonic() - started, words_for(request)))
+            with studio.jobs.running(request) as flag, workspace.render_output() as output:
+                result = actions.compose_project(studio.services, project, root, output, draft=draft_render,
+                                                 progress=reporting.frames_progress(progress), cancel=flag.is_set)
+            bundle = actions.export_bundle(project, root, output.parent / actions.bundle_name(project))
+            return (str(result.video), [*reporting.result_files(result), str(bundle)],
+                    reporting.compose_status(result, time.monotonic() - started, words_for(request)))
 
         return export
 

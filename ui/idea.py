@@ -3,23 +3,31 @@ quick path from the user's own images and clips."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
+from typing import Any
 
 import gradio as gr
 
+import actions
+from pipelines.make import MakeOptions, MakeProgress, MakeResult, MakeStage
+from pipelines.script.contract import ScriptRequest
+from pipelines.script.prompts import ScriptStyle
+from pipelines.video.contract import VideoOptions
 from studio.media import IMAGE_SUFFIXES, VIDEO_SUFFIXES
-from studio.project.model import Language
+from studio.project.assemble import QuickOptions
+from studio.project.model import Language, Project
 from studio.project.presets import PresetName
-from ui import actions
+from ui import reporting
 from ui.context import Studio
 from ui.i18n import choices, say, t, words_for
 from ui.session import handler
 
-SCRIPT_STYLES = ["cinematic", "anime", "3d_cartoon", "documentary", "product_ad", "vlog", "watercolor", "cyberpunk"]
+SCRIPT_STYLES = [s.value for s in ScriptStyle]
 
 
 def build_idea_tab(studio: Studio) -> None:
-    settings, workspace = studio.settings, studio.workspace
+    settings, services = studio.settings, studio.services
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
             idea = gr.Textbox(label=t("idea.idea"), lines=3, elem_id="idea", placeholder=t("idea.placeholder"))
@@ -57,44 +65,35 @@ def build_idea_tab(studio: Studio) -> None:
     @handler
     def write_board(project, user, selected, idea, seconds, preset, style, language, notes, script, references,
                     request: gr.Request, progress=gr.Progress()):  # noqa: B008 (Gradio's idiom)
-        from pipelines.script.writers import write_storyboard
-
         progress(0, desc="Writing the storyboard")
-        ask = actions.script_request(idea, seconds, preset, style, language, notes, script)
-        result = write_storyboard(ask, settings)
-        current = studio.current(project)
-        from pipelines.make import MakeOptions, build_project
-
-        made = build_project(ask, result, MakeOptions(caption_style=current.caption_style.preset),
-                             seed=ask.seed if ask.seed is not None else int(time.time()) % 2**31)
-        made = actions.with_references(made, references)
-        saved = studio.save(user, made)
-        note = say(words_for(request), "status.written", count=len(saved.shots), backend=result.backend_used.value,
-                   seconds=result.elapsed_s)
+        ask = ScriptRequest.from_values(idea, seconds, preset, style, language, notes, script)
+        # a rewrite keeps the caption style the user chose for the project
+        options = MakeOptions.from_values(caption_style=studio.current(project).caption_style.preset,
+                                          references=references)
+        written = actions.write_storyboard(services, ask, options)
+        saved = studio.save(user, written.project)
+        note = say(words_for(request), "status.written", count=len(saved.shots),
+                   backend=written.script.backend_used.value, seconds=written.script.elapsed_s)
         return saved, saved.shots[0].id if saved.shots else None, note
 
     @handler
     def make_it(user, idea, seconds, preset, style, language, notes, script, references, request: gr.Request,
                 progress=gr.Progress()):  # noqa: B008
-        from pipelines.make import MakeOptions
-
         started = time.monotonic()
         with studio.jobs.running(request) as flag:
-            project, composed = actions.make_draft(
-                settings, workspace, studio.user_id(user),
-                actions.script_request(idea, seconds, preset, style, language, notes, script),
-                actions.video_options(settings), MakeOptions(), references=references, progress=progress,
-                cancel=flag.is_set)
+            made = make_draft(studio, studio.user_id(user), ScriptRequest.from_values(
+                idea, seconds, preset, style, language, notes, script), VideoOptions.from_values(
+                settings=settings, visitor=True), MakeOptions.from_values(references=references, draft=True),
+                progress, flag.is_set)
+        project, composed = made.project, made.compose
         return (project, project.shots[0].id if project.shots else None, str(composed.video),
-                actions.result_files(composed),
-                actions.compose_status(composed, time.monotonic() - started, words_for(request)))
+                reporting.result_files(composed),
+                reporting.compose_status(composed, time.monotonic() - started, words_for(request)))
 
     @handler
     def from_media(user, media, captions, preset, request: gr.Request):
-        from studio.project.assemble import QuickOptions, project_from_media
-
-        project = project_from_media(media or [], caption_lines(captions), QuickOptions(preset=PresetName(preset)),
-                                     settings)
+        project = actions.start_from_media(services, media or [], actions.caption_lines(captions),
+                                           QuickOptions.from_values(preset=preset))
         saved = studio.save(user, project)
         return saved, saved.shots[0].id, say(words_for(request), "status.own_media", count=len(saved.shots))
 
@@ -113,12 +112,24 @@ def build_idea_tab(studio: Studio) -> None:
     studio.view([preset], render)
 
 
-def caption_lines(text: str | None) -> list[str]:
-    """Line i is the caption of shot i; blank lines keep their place, trailing blank lines are dropped."""
-    lines = [line.strip() for line in (text or "").splitlines()]
-    while lines and not lines[-1]:
-        lines.pop()
-    return lines
+def make_draft(studio: Studio, user: str, request: ScriptRequest, video: VideoOptions, options: MakeOptions,
+               progress: Any, cancel: Any) -> MakeResult:
+    """``make`` for a browser or API user: the clip in a fresh render folder, the project in the user's projects,
+    saved after the storyboard (before any generation: a crash keeps it reopenable), the shots and the compose."""
+
+    def stage(result: MakeResult) -> None:
+        if result.project is not None:
+            saved = studio.workspace.save(user, result.project, result.paths.root)
+            made.append(saved)
+        if progress is not None:
+            progress(result.stage.number / len(MakeStage), desc=f"{result.stage.value} done")
+
+    made: list[Project] = []
+    with studio.workspace.render_output() as output:
+        report = MakeProgress(stage=stage, shots=reporting.shots_progress(progress),
+                              compose=reporting.frames_progress(progress))
+        result = actions.make(studio.services, request, video, options, output, progress=report, cancel=cancel)
+    return dataclasses.replace(result, project=made[-1])
 
 
-__all__ = ["build_idea_tab", "caption_lines"]
+__all__ = ["build_idea_tab", "make_draft"]

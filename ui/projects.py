@@ -8,8 +8,8 @@ import uuid
 
 import gradio as gr
 
+import actions
 from studio.project.model import Project
-from ui import actions
 from ui.context import Studio
 from ui.i18n import say, t
 from ui.session import handler
@@ -43,16 +43,15 @@ def build_projects_tab(studio: Studio) -> None:
     @handler
     def make_bundle(project, user):
         project = studio.current(project)
-        return str(actions.bundle_project(workspace, project, studio.root(user, project)))
+        folder = workspace.new_render_folder()
+        return str(actions.export_bundle(project, studio.root(user, project), folder / actions.bundle_name(project)))
 
     @handler
     def import_bundle(user, path):
-        from studio.project.bundles import import_bundle as unpack
-
         user = studio.user_id(user)
         staging = workspace.user_dir(user) / f".import-{uuid.uuid4().hex}"
         try:
-            project, root = unpack(path, staging, max_bytes=studio.settings.max_bundle_mb * 2**20)
+            project, root = actions.open_bundle(studio.services, path, staging)
             fresh = project.model_copy(update={"id": uuid.uuid4().hex})  # never overwrite a project by its id
             saved = workspace.save(user, fresh, root)
         finally:

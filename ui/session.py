@@ -130,6 +130,16 @@ class Workspace:
         folder.mkdir(parents=True)
         return folder
 
+    @contextlib.contextmanager
+    def render_output(self, name: str = "short.mp4") -> Iterator[Path]:
+        """The output path in a fresh render folder (served for download); the folder goes if the job fails."""
+        folder = self.new_render_folder()
+        try:
+            yield folder / name
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+
     def clean_renders(self, now: float | None = None) -> int:
         """Remove render folders older than the configured age, and the scratch of jobs whose process died
         (a killed compose's job folder) with the render folders that leaves empty; returns how many went."""

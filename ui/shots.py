@@ -7,10 +7,13 @@ import time
 
 import gradio as gr
 
-from pipelines.shots import BACKENDS
+import actions
+from actions.shots import ShotAction
+from pipelines.video.contract import VideoOptions
+from studio.backends import VideoBackendName
 from studio.project.files import resolve_media
 from studio.project.model import Project
-from ui import actions
+from ui import reporting
 from ui.context import Studio, shot_choices
 from ui.i18n import choices, say, t, words_for
 from ui.session import handler
@@ -37,8 +40,8 @@ def build_shots_tab(studio: Studio) -> None:
     with gr.Row(equal_height=False):
         with gr.Column(scale=2):
             with gr.Row():
-                backend = gr.Dropdown(choices("backend", list(BACKENDS)), value="auto", label=t("shots.backend"),
-                                      elem_id="video_backend")
+                backend = gr.Dropdown(choices("backend", [b.value for b in VideoBackendName]), value="auto",
+                                      label=t("shots.backend"), elem_id="video_backend")
                 model = gr.Textbox(label=t("shots.model"), elem_id="video_model", placeholder=settings.ltx_model)
                 steps = gr.Number(value=0, minimum=0, maximum=100, label=t("shots.steps"), elem_id="video_steps")
             pick = gr.Dropdown([], label=t("board.pick"), elem_id="shots_pick", interactive=True)
@@ -66,28 +69,15 @@ def build_shots_tab(studio: Studio) -> None:
     options = [backend, model, steps]
     state = [studio.project, studio.user, studio.selected]
 
-    def run(kind: str, project, user, selected, backend, model, steps, count, extend_s, request, progress):
-        from pipelines import shots as domain
-
+    def run(action: ShotAction, project, user, selected, backend, model, steps, count, extend_s, request,
+            progress):
         project = studio.current(project)
-        root = studio.root(user, project)
-        video = actions.video_options(studio.settings, backend, model, steps)
-        report = actions.shots_progress(progress)
+        video = VideoOptions.from_values(backend, model, steps, settings=settings, visitor=True)
         started = time.monotonic()
         with studio.jobs.running(request) as flag:
-            common = {"progress": report, "cancel": flag.is_set}
-            if kind == "all":
-                result = domain.render_shots(project, root, video, settings, **common)
-            elif kind == "one":
-                result = domain.render_shot(project, root, selected or "", video, settings, **common)
-            elif kind == "vary":
-                result = domain.render_variations(project, root, selected or "", int(count), video, settings,
-                                                  **common)
-            elif kind == "extend":
-                result = domain.extend_shot(project, root, selected or "", seconds=float(extend_s or 1),
-                                            options=video, settings=settings, **common)
-            else:
-                result = domain.bridge_shots(project, root, selected or "", video, settings, **common)
+            result = actions.generate(studio.services, action, project, studio.root(user, project), video,
+                                      shot_id=selected, count=int(count or 2), seconds=float(extend_s or 1),
+                                      progress=reporting.shots_progress(progress), cancel=flag.is_set)
         saved = studio.save(user, result.project)
         words = words_for(request)
         note = say(words, "status.shots", generated=len(result.generated), cached=len(result.cached),
@@ -95,18 +85,18 @@ def build_shots_tab(studio: Studio) -> None:
                    seconds=time.monotonic() - started)
         return saved, selected, "\n".join([note, *result.notes])
 
-    def bind(kind: str):
+    def bind(action: ShotAction):
         @handler
         def go(project, user, selected, backend, model, steps, count, extend_s, request: gr.Request,
                progress=gr.Progress()):  # noqa: B008 (Gradio's idiom)
-            return run(kind, project, user, selected, backend, model, steps, count, extend_s, request, progress)
+            return run(action, project, user, selected, backend, model, steps, count, extend_s, request, progress)
 
         return go
 
     inputs = state + options + [count, extend_s]
-    for button, kind in ((render_all, "all"), (render_one, "one"), (vary, "vary"), (extend, "extend"),
-                         (bridge, "bridge")):
-        studio.changed(button.click(bind(kind), inputs, [studio.project, studio.selected, status], api_name=False,
+    for button, action in ((render_all, ShotAction.ALL), (render_one, ShotAction.ONE), (vary, ShotAction.VARY),
+                           (extend, ShotAction.EXTEND), (bridge, ShotAction.BRIDGE)):
+        studio.changed(button.click(bind(action), inputs, [studio.project, studio.selected, status], api_name=False,
                                     **studio.gpu))
     stop.click(studio.jobs.cancel, api_name=False, queue=False)
     studio.changed(pick.input(lambda s: s, [pick], [studio.selected], api_name=False, queue=False))
@@ -118,11 +108,9 @@ def build_shots_tab(studio: Studio) -> None:
 
     @handler
     def keep(project, user, selected, index, request: gr.Request):
-        from pipelines.shots import choose_variation
-
         if index is None:
             return studio.current(project), selected, say(words_for(request), "status.pick_variation")
-        project = choose_variation(studio.current(project), selected or "", int(index))
+        project = actions.choose_variation(studio.current(project), selected or "", int(index))
         return studio.save(user, project), selected, say(words_for(request), "status.kept", number=int(index) + 1)
 
     studio.changed(choose.click(keep, state + [chosen], [studio.project, studio.selected, status], api_name=False))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gradio as gr
 
+import actions
 from studio.errors import ProjectValidationError
 from studio.project.model import Bible, BibleEntry, CameraMove, Project, Shot, ShotSource, ShotStatus, Transition
 from ui.context import Studio, shot_choices
@@ -109,7 +110,6 @@ def overview(project: Project, words: dict[str, str] | None = None) -> list[list
 # -- the tab ------------------------------------------------------------------------------------------
 
 def build_storyboard_tab(studio: Studio) -> None:
-    settings = studio.settings
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
             table = gr.Dataframe(headers=["#", "caption", "s", "camera", "source", "status"], interactive=False,
@@ -177,10 +177,8 @@ def build_storyboard_tab(studio: Studio) -> None:
 
     @handler
     def enhance_prompt(project, selected, prompt):
-        from pipelines.script.writers import enhance_prompt as enhance
-
-        project = studio.current(project)
-        return enhance(prompt or "", settings, project.storyboard.bible).visual_prompt
+        return actions.enhance_prompt(studio.services, prompt or "", studio.current(project).storyboard.bible
+                                      ).visual_prompt
 
     @handler
     def save_board(project, user, selected, title, hashtags, description, look, characters):

@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from pipelines.script.prompts import (
     DraftLimits,
@@ -21,7 +21,7 @@ from pipelines.script.prompts import (
     ScriptStyle,
 )
 from studio.backends import ScriptBackendName
-from studio.errors import ScriptCancelled
+from studio.errors import ScriptCancelled, ScriptInputError
 from studio.project.model import (
     Bible,
     Language,
@@ -29,6 +29,7 @@ from studio.project.model import (
 )
 from studio.project.presets import PresetName
 from studio.settings import Settings
+from studio.values import choice, whole
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -53,6 +54,25 @@ class ScriptRequest:
     min_shot_ms: int = 1500
     max_shot_ms: int = 8000  # the longest clip the video backend makes well; the caller passes its own
     seed: int | None = None
+
+    @classmethod
+    def from_values(cls, idea: Any = "", seconds: Any = None, preset: Any = None, style: Any = None,
+                    language: Any = None, reference_notes: Any = "", script: Any = "", shots: Any = None,
+                    seed: Any = None) -> ScriptRequest:
+        """The one parser of a script request, for every face: form fields, API arguments and CLI flags alike.
+
+        Blank or ``None`` means the default (30 s, douyin, cinematic, auto language, shots from the length, a
+        fresh seed); a value that is not one of the choices is refused with the choices. Lengths, text sizes
+        and shot counts are checked against the platform by ``check_request``.
+        """
+        bad = ScriptInputError
+        return cls(idea=str(idea or ""), seconds=whole("length", seconds, 30, error=bad),
+                   preset=choice("platform preset", PresetName, preset, PresetName.DOUYIN, error=bad),
+                   style=choice("style", ScriptStyle, style, ScriptStyle.CINEMATIC, error=bad),
+                   language=choice("language", Language, language, Language.AUTO, error=bad),
+                   reference_notes=str(reference_notes or ""), script=str(script or ""),
+                   shots=None if shots == "auto" else whole("number of shots", shots, zero_is_default=True, error=bad),
+                   seed=whole("seed", seed, signed=True, error=bad))
 
     def caption_language(self) -> Language:
         """``auto`` follows the idea (and script): any Han character means Chinese."""

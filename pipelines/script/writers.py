@@ -177,15 +177,3 @@ def _script_beats(request: ScriptRequest) -> int | None:
     from pipelines.script.template import split_sentences
 
     return len(split_sentences(request.script))
-
-
-def write_storyboard(request: ScriptRequest, settings: Settings, *, backend: str | ScriptBackendName | None = None,
-                     progress: Progress | None = None, cancel: Cancel | None = None) -> ScriptResult:
-    """One idea to one ``Storyboard``; ``result.backend_used`` and ``result.notes`` say how it was made."""
-    return ScriptWriters(settings).write(request, backend=backend, progress=progress, cancel=cancel)
-
-
-def enhance_prompt(prompt: str, settings: Settings, bible: Bible = _NO_BIBLE, *,
-                   backend: str | ScriptBackendName | None = None, cancel: Cancel | None = None) -> EnhanceResult:
-    """One user-written shot prompt made concrete for a video model, carrying the bible."""
-    return ScriptWriters(settings).enhance(prompt, bible, backend=backend, cancel=cancel)

@@ -1,10 +1,11 @@
 """What every video backend takes and returns, with the same argument names everywhere (the diffusers way).
 
-A backend is one class in one file with ``check_inputs(request) -> request`` and
-``__call__(request, *, progress=None, cancel=None) -> VideoResult``. The orchestration in
-``pipelines.shots`` builds requests from shots and never needs to know which backend it talks to.
-This module imports no torch: the still-image backend and the shot cache use it on machines
-without one.
+A backend is one class in one file that follows ``VideoBackend``: it says what it can make (``tasks``), its
+defaults (size, fps, steps) and what identifies its pixels (``cache_identity``), may shape a shot's request
+(``prepare``), validates (``check_inputs``) and runs (``__call__(request, *, progress=None, cancel=None)``).
+It is registered by name in ``pipelines.video.backends``. The orchestration in ``pipelines.shots`` builds
+requests from shots and never compares backend names. This module imports no torch: the still-image backend
+and the shot cache use it on machines without one.
 """
 
 from __future__ import annotations
@@ -13,9 +14,18 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
-from studio.errors import RenderCancelled
+from studio.backends import VideoBackendName
+from studio.errors import ProjectValidationError, RenderCancelled
+from studio.project.model import CameraMove, ShotSource
+from studio.project.presets import PlatformPreset
+from studio.settings import Settings
+from studio.values import choice, whole
+
+if TYPE_CHECKING:
+    from pipelines.video.runtime import PipelineRegistry
 
 Progress = Callable[[int, int], None]  # (steps done, steps in all), like the compositor's frames
 Cancel = Callable[[], bool]
@@ -27,9 +37,69 @@ class VideoTask(StrEnum):
     TEXT = "text"  # text-to-video
     IMAGE = "image"  # image-to-video: ``image`` is the first frame
     CLIP = "clip"  # video-to-video restyle of ``video``
-    EXTEND_FORWARD = "extend_forward"  # ``video`` is the clip so far; new frames follow its end
-    EXTEND_BACKWARD = "extend_backward"  # ``video`` is the clip so far; new frames lead into its start
+    # Extending: ``video`` is the clip so far and ``num_frames`` how many new frames to add; the result is the
+    # whole longer clip, joined without a seam (how much of the clip conditions the new frames is the backend's).
+    EXTEND_FORWARD = "extend_forward"  # new frames follow the clip's end
+    EXTEND_BACKWARD = "extend_backward"  # new frames lead into the clip's start
     BRIDGE = "bridge"  # from ``image`` (first frame) to ``last_image`` (last frame)
+
+
+@dataclass(frozen=True)
+class VideoOptions:
+    """How to generate shots. ``None`` means the backend's (or the settings') default."""
+
+    backend: VideoBackendName = VideoBackendName.AUTO
+    model: str | None = None  # LTX: every kind of shot; Wan: text and restyle shots
+    image_model: str | None = None  # Wan image-to-video model
+    bridge_model: str | None = None  # Wan first-last-frame model
+    width: int | None = None
+    height: int | None = None
+    frames: int | None = None  # overrides the count derived from each shot's length
+    steps: int | None = None
+    guidance_scale: float | None = None
+    fps: float | None = None
+    strength: float = 0.7  # restyle: how far from the user's clip
+    media_dir: Path | None = None  # where the project links its generated files (default <root>/shots)
+
+    def __post_init__(self) -> None:
+        try:
+            object.__setattr__(self, "backend", VideoBackendName(self.backend or VideoBackendName.AUTO))
+        except ValueError:
+            raise ProjectValidationError(f"unknown video backend {self.backend!r}; choose one of: "
+                                         f"{', '.join(VideoBackendName)}") from None
+        for name in ("width", "height", "frames", "steps"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, int) or value <= 0):
+                raise ProjectValidationError(f"{name} must be a positive number, not {value}")
+        if (self.width is None) != (self.height is None):
+            raise ProjectValidationError("give both the width and the height of the video, or neither")
+
+    @classmethod
+    def from_values(cls, backend: Any = None, model: Any = None, steps: Any = None, width: Any = None,
+                    height: Any = None, frames: Any = None, *, settings: Settings, visitor: bool,
+                    media_dir: Path | None = None) -> VideoOptions:
+        """The one parser of video options, for every face: form fields, API arguments and CLI flags alike.
+
+        Blank, ``None`` and 0 mean the default. A model named by a visitor (the UI, the API) is checked as one
+        (``STUDIO_VISITOR_MODELS``: by default they cannot name one; never a folder on the server); the
+        operator's (the CLI) must be a hub id or a model folder.
+        """
+        from studio.safety.inputs import check_model_ref, visitor_model
+
+        model = (model or "").strip() or None
+        if visitor:
+            model = visitor_model(model, settings)
+        elif model is not None:
+            check_model_ref(model, what="video model")
+        def count(what: str, value: Any) -> int | None:
+            return whole(what, value, zero_is_default=True)
+
+        return cls(backend=choice("video backend", VideoBackendName, backend, VideoBackendName.AUTO), model=model,
+                   steps=count("steps", steps), width=count("width", width), height=count("height", height),
+                   frames=count("frames", frames), media_dir=media_dir)
+
+
+ALL_TASKS = frozenset(VideoTask)
 
 
 @dataclass(frozen=True)
@@ -172,3 +242,60 @@ def frames_to_pil(frames: Any) -> list[Any]:
     if array.dtype != np.uint8:
         array = (np.clip(array, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
     return [Image.fromarray(f) for f in array]
+
+
+def frames_for(duration_ms: int, fps: float) -> int:
+    """The frames that cover ``duration_ms`` at ``fps``, the first and the last included."""
+    return max(1, int(round(duration_ms * fps / 1000))) + 1
+
+
+@dataclass(frozen=True)
+class VideoDefaults:
+    """A backend's own choices when the user makes none: frame size, frame rate (0: a still) and steps."""
+
+    width: int
+    height: int
+    fps: float
+    steps: int
+
+
+@dataclass(frozen=True)
+class ShotSpec:
+    """What a backend may want to know about the shot a request is for, beyond the request itself."""
+
+    index: int  # 0-based position in the storyboard
+    duration_ms: int
+    camera_move: CameraMove
+    visual_prompt: str  # the shot's own words, without the bible (a title card shows them)
+    source: ShotSource
+    clip_fps: float  # the frame rate of the clip being made (the preset's, unless the user chose one)
+
+
+class VideoBackend(Protocol):
+    """One video backend. ``pipelines.shots`` talks to every backend through these members only."""
+
+    name: VideoBackendName
+    model: str  # what made the pixels, for the shot's render record
+    draft: bool  # True: a draft (still-image motion), never footage
+    tasks: frozenset[VideoTask]  # what it can make; a user clip it cannot restyle is kept as it is
+
+    @classmethod
+    def from_options(cls, options: VideoOptions, settings: Settings,
+                     pipelines: PipelineRegistry) -> VideoBackend:
+        """Build it for these options; refuse (a StudioError) a model this machine cannot run, before loading."""
+        ...
+
+    def defaults(self, preset: PlatformPreset) -> VideoDefaults: ...
+
+    def cache_identity(self) -> dict[str, Any]:
+        """What identifies its pixels besides the request: model weights, device, dtype."""
+        ...
+
+    def prepare(self, request: VideoRequest, shot: ShotSpec) -> tuple[VideoRequest, dict[str, Any]]:
+        """Shape a shot's request for this backend; returns it and what to add to the shot's cache key."""
+        ...
+
+    def check_inputs(self, request: VideoRequest) -> tuple[VideoRequest, tuple[str, ...]]: ...
+
+    def __call__(self, request: VideoRequest, *, progress: Progress | None = None,
+                 cancel: Cancel | None = None) -> VideoResult: ...

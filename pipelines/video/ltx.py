@@ -7,25 +7,43 @@
   frame 0 and shot B's first frame at the last index)
 - video-to-video restyle: the condition pipeline with the source clip at ``strength`` < 1
 
-All kinds share one set of weights (``from_pipe``). Sizes are multiples of 32, frame counts 8k+1.
+All kinds share one set of weights (``from_pipe``). Sizes are multiples of 32, frame counts 8k+1. An
+extension is generated with the clip's edge as its condition and returned joined to the clip.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from pipelines.video.contract import (
+    ALL_TASKS,
     Cancel,
     ModelLimits,
     Progress,
+    ShotSpec,
     StepReporter,
+    VideoDefaults,
+    VideoOptions,
     VideoRequest,
     VideoResult,
     VideoTask,
     check_size_and_frames,
     frames_to_pil,
 )
-from pipelines.video.runtime import REGISTRY, DevicePolicy, PipelineRegistry, translate_oom
+from pipelines.video.runtime import (
+    DevicePolicy,
+    PipelineRegistry,
+    check_device_allows,
+    device_policy,
+    gpu_seconds,
+    model_fingerprint,
+    on_gpu,
+    translate_oom,
+)
+from studio.backends import VideoBackendName
+from studio.project.presets import PlatformPreset
+from studio.settings import Settings
 
 DEFAULT_MODEL = "Lightricks/LTX-Video-0.9.7-distilled"
 DEFAULT_SIZE = (576, 1024)  # 9:16, multiples of 32
@@ -49,16 +67,32 @@ def default_steps_and_guidance(model: str) -> tuple[int, float]:
 
 
 class LTXVideoBackend:
-    name = "ltx"
+    name = VideoBackendName.LTX
     draft = False
+    tasks = ALL_TASKS
     limits = LIMITS
-    default_size = DEFAULT_SIZE
-    default_fps = DEFAULT_FPS
 
-    def __init__(self, model: str, policy: DevicePolicy, registry: PipelineRegistry = REGISTRY):
+    def __init__(self, model: str, policy: DevicePolicy, registry: PipelineRegistry | None = None):
         self.model = model
         self.policy = policy
-        self.registry = registry
+        self.registry = registry if registry is not None else PipelineRegistry()
+
+    @classmethod
+    def from_options(cls, options: VideoOptions, settings: Settings, pipelines: PipelineRegistry) -> LTXVideoBackend:
+        model = options.model or settings.ltx_model
+        policy = device_policy(settings)
+        check_device_allows(model, policy, settings, "LTX")
+        return cls(model, policy, pipelines)
+
+    def defaults(self, preset: PlatformPreset) -> VideoDefaults:
+        return VideoDefaults(*DEFAULT_SIZE, fps=DEFAULT_FPS, steps=default_steps_and_guidance(self.model)[0])
+
+    def cache_identity(self) -> dict[str, Any]:
+        return {"backend": self.name.value, "models": [model_fingerprint(self.model)], "device": self.policy.device,
+                "dtype": self.policy.dtype_name}
+
+    def prepare(self, request: VideoRequest, shot: ShotSpec) -> tuple[VideoRequest, dict[str, Any]]:
+        return request, {}
 
     def check_inputs(self, request: VideoRequest) -> tuple[VideoRequest, tuple[str, ...]]:
         request, notes = check_size_and_frames(request, LIMITS, "LTX")
@@ -94,6 +128,26 @@ class LTXVideoBackend:
 
     def __call__(self, request: VideoRequest, *, progress: Progress | None = None,
                  cancel: Cancel | None = None) -> VideoResult:
+        """One shot, inside ``spaces.GPU`` on Hugging Face ZeroGPU (a plain call elsewhere)."""
+        seconds = gpu_seconds(request.width, request.height, request.num_frames, request.num_inference_steps)
+        if request.task in (VideoTask.EXTEND_FORWARD, VideoTask.EXTEND_BACKWARD):
+            return on_gpu(lambda: self._extend(request, progress, cancel), seconds)
+        return on_gpu(lambda: self._generate(request, progress, cancel), seconds)
+
+    def _extend(self, request: VideoRequest, progress: Progress | None, cancel: Cancel | None) -> VideoResult:
+        """``num_frames`` new frames conditioned on the clip's last frames (forward) or leading into its first
+        frame (backward), joined to the clip: the result is the whole longer clip."""
+        clip = request.video or []
+        forward = request.task is VideoTask.EXTEND_FORWARD
+        context = _context_frames(clip, request.num_frames + EXTEND_CONTEXT_FRAMES) if forward else 1
+        result = self._generate(request.with_(num_frames=request.num_frames + context), progress, cancel)
+        if forward:
+            joined = clip + result.frames[_context_frames(clip, len(result.frames)):]
+        else:
+            joined = result.frames[:-1] + clip
+        return replace(result, frames=joined)
+
+    def _generate(self, request: VideoRequest, progress: Progress | None, cancel: Cancel | None) -> VideoResult:
         import torch
 
         # 1. check and round the request to what LTX accepts

@@ -8,8 +8,9 @@
   folder written by ``save_pretrained`` and both go through ``from_pretrained``.
 - Reuse: one pipeline per (model, kind) per process, loaded on first use. Kinds of one model share
   its weights through ``from_pipe`` (LTX text, image and condition pipelines are one set of weights).
-  The registry is process-wide on purpose: a second copy of a 10 GB model is what runs a GPU out of
-  memory, and Gradio handlers run on several threads.
+  One ``PipelineRegistry`` per process, held by ``pipelines.services.Services`` and handed to every
+  backend: a second copy of a 10 GB model is what runs a GPU out of memory, and Gradio handlers run
+  on several threads.
 - ZeroGPU: ``on_gpu(fn, seconds)`` wraps one shot's generation in ``spaces.GPU(duration=...)`` when
   the ``spaces`` package is installed (Hugging Face Spaces) and is a plain call elsewhere.
 """
@@ -186,8 +187,6 @@ class PipelineRegistry:
         with self._lock:
             self._pipes.clear()
 
-
-REGISTRY = PipelineRegistry()
 
 
 @contextlib.contextmanager

@@ -28,7 +28,20 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from pipelines.video.contract import Cancel, Progress, VideoRequest, VideoResult, VideoTask
+from pipelines.video.contract import (
+    Cancel,
+    Progress,
+    ShotSpec,
+    VideoDefaults,
+    VideoOptions,
+    VideoRequest,
+    VideoResult,
+    VideoTask,
+    frames_for,
+)
+from studio.backends import VideoBackendName
+from studio.project.presets import PlatformPreset
+from studio.settings import Settings
 
 TITLE_MAX_CHARS = 60
 DRAFT_TAG = "DRAFT 草稿"
@@ -156,13 +169,39 @@ class StillMotionBackend:
     """One still per shot; the compositor's camera move animates it. A parallax title card is the exception:
     a short clip of its moving layers (see the module docstring). Draft quality, CPU only."""
 
-    name = "still"
+    name = VideoBackendName.STILL
     draft = True
     model = "still-motion"
+    tasks = frozenset({VideoTask.TEXT, VideoTask.IMAGE, VideoTask.BRIDGE})  # a user clip is shown as it is
 
     def __init__(self, *, style: Any = None, fonts: Any = None):
         self.style = style
         self.fonts = fonts
+
+    @classmethod
+    def from_options(cls, options: VideoOptions, settings: Settings, pipelines: Any = None) -> StillMotionBackend:
+        return cls()
+
+    def defaults(self, preset: PlatformPreset) -> VideoDefaults:
+        return VideoDefaults(width=preset.width, height=preset.height, fps=0.0, steps=1)
+
+    def cache_identity(self) -> dict[str, Any]:
+        return {"backend": self.name.value}
+
+    def prepare(self, request: VideoRequest, shot: ShotSpec) -> tuple[VideoRequest, dict[str, Any]]:
+        """A still with the shot's camera move (the compositor animates it); a text shot's title card carries the
+        shot's own words, and a parallax card is the one move drawn here, as a clip at the preset's frame rate."""
+        from studio.compose.frames import resolve_camera_move
+
+        move = resolve_camera_move(shot.camera_move, shot.index).value
+        request = request.with_(camera_move=move, fps=0.0, num_frames=1)
+        if request.task is not VideoTask.TEXT:
+            return request, {}
+        request = request.with_(title=card_text(shot.visual_prompt))
+        if move != PARALLAX:
+            return request, {}
+        return request.with_(fps=shot.clip_fps, num_frames=frames_for(shot.duration_ms, shot.clip_fps)), \
+            {"move": PARALLAX}
 
     def check_inputs(self, request: VideoRequest) -> tuple[VideoRequest, tuple[str, ...]]:
         if request.width <= 0 or request.height <= 0:

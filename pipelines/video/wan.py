@@ -19,15 +19,30 @@ from pipelines.video.contract import (
     Cancel,
     ModelLimits,
     Progress,
+    ShotSpec,
     StepReporter,
+    VideoDefaults,
+    VideoOptions,
     VideoRequest,
     VideoResult,
     VideoTask,
     check_size_and_frames,
     frames_to_pil,
 )
-from pipelines.video.runtime import REGISTRY, DevicePolicy, PipelineRegistry, translate_oom
+from pipelines.video.runtime import (
+    DevicePolicy,
+    PipelineRegistry,
+    check_device_allows,
+    device_policy,
+    gpu_seconds,
+    model_fingerprint,
+    on_gpu,
+    translate_oom,
+)
+from studio.backends import VideoBackendName
 from studio.errors import GenerationError
+from studio.project.presets import PlatformPreset
+from studio.settings import Settings
 
 DEFAULT_MODEL = "Wan-AI/Wan2.2-TI2V-5B-Diffusers"
 DEFAULT_BRIDGE_MODEL = "Wan-AI/Wan2.1-FLF2V-14B-720P-diffusers"
@@ -58,19 +73,37 @@ def limits_for(model: str) -> ModelLimits:
 
 
 class WanVideoBackend:
-    name = "wan"
+    name = VideoBackendName.WAN
     draft = False
-    default_size = DEFAULT_SIZE
-    default_fps = DEFAULT_FPS
+    tasks = frozenset(_CLASS)
 
-    def __init__(self, model: str, policy: DevicePolicy, registry: PipelineRegistry = REGISTRY, *,
+    def __init__(self, model: str, policy: DevicePolicy, registry: PipelineRegistry | None = None, *,
                  image_model: str | None = None, bridge_model: str = DEFAULT_BRIDGE_MODEL):
         self.model = model
         self.image_model = image_model or model
         self.bridge_model = bridge_model
         self.policy = policy
-        self.registry = registry
+        self.registry = registry if registry is not None else PipelineRegistry()
         self.limits = limits_for(model)
+
+    @classmethod
+    def from_options(cls, options: VideoOptions, settings: Settings, pipelines: PipelineRegistry) -> WanVideoBackend:
+        model = options.model or settings.wan_model
+        policy = device_policy(settings)
+        check_device_allows(model, policy, settings, "Wan")
+        return cls(model, policy, pipelines, image_model=options.image_model or settings.wan_image_model or model,
+                   bridge_model=options.bridge_model or settings.wan_bridge_model)
+
+    def defaults(self, preset: PlatformPreset) -> VideoDefaults:
+        return VideoDefaults(*DEFAULT_SIZE, fps=DEFAULT_FPS, steps=DEFAULT_STEPS)
+
+    def cache_identity(self) -> dict[str, Any]:
+        models = [self.model, self.image_model, self.bridge_model]
+        return {"backend": self.name.value, "models": [model_fingerprint(m) for m in models],
+                "device": self.policy.device, "dtype": self.policy.dtype_name}
+
+    def prepare(self, request: VideoRequest, shot: ShotSpec) -> tuple[VideoRequest, dict[str, Any]]:
+        return request, {}
 
     def model_for(self, task: VideoTask) -> str:
         if task is VideoTask.IMAGE:
@@ -116,6 +149,11 @@ class WanVideoBackend:
 
     def __call__(self, request: VideoRequest, *, progress: Progress | None = None,
                  cancel: Cancel | None = None) -> VideoResult:
+        """One shot, inside ``spaces.GPU`` on Hugging Face ZeroGPU (a plain call elsewhere)."""
+        seconds = gpu_seconds(request.width, request.height, request.num_frames, request.num_inference_steps)
+        return on_gpu(lambda: self._generate(request, progress, cancel), seconds)
+
+    def _generate(self, request: VideoRequest, progress: Progress | None, cancel: Cancel | None) -> VideoResult:
         import torch
 
         # 1. check and round the request to what this Wan model accepts

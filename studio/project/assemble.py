@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from studio.errors import LimitError, ProjectValidationError
 from studio.media import MediaKind, probe_shot_media
@@ -22,8 +23,9 @@ from studio.project.model import (
     Transition,
 )
 from studio.project.presets import PresetName
-from studio.project.styles import caption_style
+from studio.project.styles import DEFAULT_CAPTION_STYLE, caption_style
 from studio.settings import Settings
+from studio.values import blank, choice, number
 
 DEFAULT_IMAGE_SECONDS = 3.0
 
@@ -35,7 +37,7 @@ class QuickOptions:
     transition: Transition = Transition.CROSSFADE
     fit: Fit = Fit.COVER
     title: str = ""
-    caption_style: str = "bold_stroke"
+    caption_style: str = DEFAULT_CAPTION_STYLE
     language: Language = Language.AUTO
     music: Path | None = None  # a file ...
     music_library: str | None = None  # ... or a bundled track id
@@ -45,6 +47,27 @@ class QuickOptions:
     voiceover: Path | None = None  # one recording for the whole clip
     keep_clip_audio: bool = False
     visible_label: bool = True
+
+    @classmethod
+    def from_values(cls, *, preset: Any = None, shot_seconds: Any = None, transition: Any = None, fit: Any = None,
+                    title: Any = "", caption_style: Any = None, language: Any = None, music: Any = None,
+                    music_library: Any = None, music_gain_db: Any = None, beat_sync: Any = False,
+                    snap_to: Any = None, voiceover: Any = None, keep_clip_audio: Any = False,
+                    visible_label: Any = True) -> QuickOptions:
+        """The one parser of the quick path's options, for every face. A music file wins over a bundled track."""
+        return cls(
+            preset=choice("platform preset", PresetName, preset, PresetName.DOUYIN),
+            shot_seconds=number("shot length", shot_seconds) or None,
+            transition=choice("transition", Transition, transition, Transition.CROSSFADE),
+            fit=choice("fit", Fit, fit, Fit.COVER), title=str(title or "").strip(),
+            caption_style=str(caption_style or DEFAULT_CAPTION_STYLE), language=choice("language", Language, language,
+                                                                                  Language.AUTO),
+            music=Path(music) if not blank(music) else None,
+            music_library=None if not blank(music) or blank(music_library) else str(music_library),
+            music_gain_db=number("music gain", music_gain_db, -8.0), beat_sync=bool(beat_sync),
+            snap_to=choice("beat snap", BeatSnap, snap_to, BeatSnap.BEAT),
+            voiceover=Path(voiceover) if not blank(voiceover) else None, keep_clip_audio=bool(keep_clip_audio),
+            visible_label=bool(visible_label))
 
 
 def project_from_media(media: Sequence[str | Path], captions: Sequence[str], options: QuickOptions,

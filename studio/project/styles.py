@@ -10,6 +10,7 @@ from studio.errors import ProjectValidationError
 from studio.project.model import CaptionStyle
 
 STYLES_FILE = asset_path("caption_styles.json")
+DEFAULT_CAPTION_STYLE = "bold_stroke"
 
 
 @cache

@@ -50,3 +50,13 @@ def library_track(track_id: str) -> LibraryTrack:
     if track_id not in tracks:
         raise ProjectValidationError(f"unknown bundled music {track_id!r}; choose one of: {', '.join(tracks)}")
     return tracks[track_id]
+
+
+def music_source(value: str | None) -> tuple[Path | None, str | None]:
+    """One ``FILE_OR_NAME`` (the CLI's ``--music``) as (a file, a bundled track id): a bundled track's name counts
+    only when no such file exists."""
+    if not value:
+        return None, None
+    if not Path(value).expanduser().exists() and value in library():
+        return None, value
+    return Path(value), None

@@ -1,0 +1,34 @@
+"""Writing: an idea (or the user's own script) to a storyboard project, and one prompt made concrete."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from pipelines.make import SEED_RANGE, MakeOptions, build_project
+from pipelines.script.contract import Cancel, EnhanceResult, Progress, ScriptRequest, ScriptResult
+from pipelines.services import Services
+from studio.backends import ScriptBackendName
+from studio.project.model import Bible, Project
+
+
+@dataclass(frozen=True)
+class Storyboarded:
+    project: Project  # the storyboard as a project: a seed per shot, reference pictures on the first shots
+    script: ScriptResult  # which backend wrote it, and its notes
+
+
+def write_storyboard(services: Services, request: ScriptRequest, options: MakeOptions = MakeOptions(), *,
+                     progress: Progress | None = None, cancel: Cancel | None = None) -> Storyboarded:
+    """A new project from an idea: the storyboard, each shot's seed (from ``request.seed``, else a fresh one),
+    the look (``options.caption_style``, music, label) and the reference pictures on the first shots."""
+    script = services.scripts.write(request, backend=options.script_backend, progress=progress, cancel=cancel)
+    seed = request.seed % SEED_RANGE if request.seed is not None else secrets.randbelow(SEED_RANGE)
+    return Storyboarded(build_project(request, script, options, seed), script)
+
+
+def enhance_prompt(services: Services, prompt: str, bible: Bible = Bible(), *,
+                   backend: ScriptBackendName | str | None = None, cancel: Cancel | None = None) -> EnhanceResult:
+    """One user-written shot prompt made concrete for a video model, carrying the bible (``backend``: the
+    settings' script writer unless named)."""
+    return services.scripts.enhance(prompt, bible, backend=backend, cancel=cancel)

@@ -1,0 +1,147 @@
+"""The commands on media and projects: ``compose`` (your images and clips to an MP4), ``render`` (a project file
+to an MP4, generating the shots it needs), ``bundle export|open``, ``music`` and ``schema``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import actions
+from cli import flags
+from studio.errors import StudioError
+from studio.project.assemble import QuickOptions
+from studio.project.model import BeatSnap, Fit, Language, Transition
+from studio.project.presets import PresetName
+from studio.project.styles import DEFAULT_CAPTION_STYLE
+
+
+def add_compose(commands) -> None:
+    compose = commands.add_parser("compose", help="compose images and clips into a captioned 9:16 video")
+    compose.set_defaults(handler=run_compose)
+    compose.add_argument("--shot", action="append", default=[], metavar="PATH", required=True,
+                         help="an image or clip; repeat for each shot, in order")
+    compose.add_argument("--caption", action="append", default=[], metavar="TEXT",
+                         help="caption of the i-th shot; repeat in the same order as --shot")
+    compose.add_argument("--music", metavar="FILE_OR_NAME",
+                         help="music file (mp3, wav, m4a, ogg, flac) or a bundled track (see 'music')")
+    compose.add_argument("--music-gain-db", type=float, default=-8.0, help="music level (default -8 dB)")
+    compose.add_argument("--beat-sync", action="store_true", help="move cuts onto the music's beats")
+    compose.add_argument("--snap-to", default=BeatSnap.BEAT.value, choices=[b.value for b in BeatSnap],
+                         help="with --beat-sync: snap cuts to any beat or only to the first beat of a bar")
+    compose.add_argument("--voiceover", metavar="FILE", help="a recorded voice-over for the whole clip; "
+                         "music dips under it")
+    compose.add_argument("--preset", default=PresetName.DOUYIN.value, choices=[p.value for p in PresetName])
+    compose.add_argument("--shot-seconds", type=float, metavar="N",
+                         help="length of each shot (default: 3 s for images, the clip's own length for clips)")
+    compose.add_argument("--transition", default="crossfade", choices=[t.value for t in Transition])
+    compose.add_argument("--fit", default=Fit.COVER.value, choices=[f.value for f in Fit],
+                         help="cover: fill the frame and crop; contain: show all over a blurred fill")
+    compose.add_argument("--title", default="", help="large hook title over the opening seconds")
+    compose.add_argument("--caption-style", default=DEFAULT_CAPTION_STYLE, help="caption style preset (see assets/)")
+    compose.add_argument("--lang", default=Language.AUTO.value, choices=[lang.value for lang in Language],
+                         help="caption language, for the AI label's wording (auto reads the captions)")
+    compose.add_argument("--keep-clip-audio", action="store_true", help="keep the clips' own sound under the music")
+    compose.add_argument("--no-visible-label", action="store_true",
+                         help="hide the on-screen AI label (the metadata label is always written)")
+    compose.add_argument("-o", "--output", required=True, metavar="OUT.mp4")
+
+
+def add_render(commands) -> None:
+    render = commands.add_parser("render", help="render a project file")
+    render.set_defaults(handler=run_render)
+    render.add_argument("project", metavar="PROJECT.json")
+    render.add_argument("--preset", choices=[p.value for p in PresetName], help="override the project's preset")
+    flags.add_video_flags(render)
+    render.add_argument("-o", "--output", required=True, metavar="OUT.mp4")
+
+
+def add_bundle(commands) -> None:
+    bundle = commands.add_parser("bundle", help="pack a project and its media into one zip, or open one")
+    steps = bundle.add_subparsers(dest="bundle_action", required=True, parser_class=type(bundle))
+    pack = steps.add_parser("export", help="zip PROJECT.json with every file it uses")
+    pack.set_defaults(handler=run_bundle_export)
+    pack.add_argument("project", metavar="PROJECT.json")
+    pack.add_argument("-o", "--output", required=True, metavar="OUT.zip")
+    unpack = steps.add_parser("open", help="unpack a bundle into a new folder (checked: no paths out, no bombs)")
+    unpack.set_defaults(handler=run_bundle_open)
+    unpack.add_argument("bundle", metavar="BUNDLE.zip")
+    unpack.add_argument("-o", "--output", required=True, metavar="NEW_FOLDER")
+
+
+def add_music(commands) -> None:
+    commands.add_parser("music", help="list the bundled music").set_defaults(handler=run_music)
+
+
+def add_schema(commands) -> None:
+    commands.add_parser("schema", help="print the JSON Schema of project files").set_defaults(handler=run_schema)
+
+
+def run_compose(args: argparse.Namespace) -> int:
+    from studio.sound.library import music_source
+
+    music_file, music_library = music_source(args.music)
+    options = QuickOptions.from_values(
+        preset=args.preset, shot_seconds=args.shot_seconds, transition=args.transition, fit=args.fit,
+        title=args.title, caption_style=args.caption_style, language=args.lang, music=music_file,
+        music_library=music_library, music_gain_db=args.music_gain_db, beat_sync=args.beat_sync,
+        snap_to=args.snap_to, voiceover=args.voiceover, keep_clip_audio=args.keep_clip_audio,
+        visible_label=not args.no_visible_label)
+    result = actions.compose_media(flags.services(), args.shot, args.caption, options, args.output,
+                                   progress=flags.progress_bar())
+    flags.report(result)
+    return 0
+
+
+def run_render(args: argparse.Namespace) -> int:
+    """Generate the shots that need it (cached ones are reused), save the project when any changed, compose."""
+    from actions.shots import ShotAction
+    from studio.project.files import load_project, save_project
+
+    services = flags.services()
+    project, root = load_project(args.project, settings=services.settings)
+    if args.preset:
+        project = project.model_copy(update={"preset": PresetName(args.preset)})
+    video = flags.video_options(args, Path(args.project), services.settings)
+    shots = actions.generate(services, ShotAction.ALL, project, root, video, progress=flags.generation_bar())
+    for note in shots.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if shots.project != project:
+        save_project(shots.project, args.project, source_root=root)
+        print(f"shots: {flags.shots_summary(shots)}; saved {args.project}")
+    flags.report(actions.compose_project(services, shots.project, root, args.output, progress=flags.progress_bar()))
+    return 0
+
+
+def run_bundle_export(args: argparse.Namespace) -> int:
+    from studio.project.files import load_project
+
+    if Path(args.output).suffix.lower() != ".zip":
+        raise StudioError(f"output {Path(args.output).name!r} must end in .zip")
+    project, root = load_project(args.project)
+    print(f"wrote {actions.export_bundle(project, root, args.output)}")
+    return 0
+
+
+def run_bundle_open(args: argparse.Namespace) -> int:
+    project, folder = actions.open_bundle(flags.services(), args.bundle, args.output)
+    print(f"opened {len(project.shots)} shots into {folder / 'project.json'}")
+    return 0
+
+
+def run_music(args: argparse.Namespace) -> int:
+    from studio.sound.library import library
+
+    for track in library().values():
+        print(f"{track.id:<16} {track.bpm:>5g} BPM  {track.bars:>2} bars  {track.duration_ms / 1000:4.1f} s  "
+              f"{track.title}: {track.mood}")
+    print("use one with: compose ... --music NAME   (made by scripts/make_music.py, CC0)")
+    return 0
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    from studio.project.files import project_schema
+
+    print(json.dumps(project_schema(), indent=2, ensure_ascii=False))
+    return 0

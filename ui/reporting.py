@@ -1,0 +1,57 @@
+"""How the UI reports a job: Gradio progress bars for steps and frames with the time left, the status text of an
+export in the browser's language, and the files to download. The jobs themselves are ``actions``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from ui.i18n import EN, say
+from ui.session import Eta
+
+if TYPE_CHECKING:
+    from studio.compose.compositor import ComposeResult
+
+OUTPUT_NAME = "short.mp4"
+GrProgress = Callable[..., Any]
+
+
+def shots_progress(progress: GrProgress | None) -> Callable[[Any], None] | None:
+    """GenerationProgress events as 'shot i/n, step s/t, time left' in the Gradio progress bar."""
+    if progress is None:
+        return None
+    eta = Eta()
+
+    def report(event: Any) -> None:
+        done = event.shot_index * event.total_steps + event.step
+        total = event.shot_count * event.total_steps
+        progress((event.step, event.total_steps), unit="steps",
+                 desc=f"Shot {event.shot_index + 1}/{event.shot_count}{eta.left(done, total)}")
+
+    return report
+
+
+def frames_progress(progress: GrProgress | None) -> Callable[[int, int], None] | None:
+    if progress is None:
+        return None
+    eta = Eta()
+    return lambda done, total: progress((done, total), unit="frames", desc=f"Rendering{eta.left(done, total)}")
+
+
+def compose_status(result: ComposeResult, elapsed_s: float, words: dict[str, str] = EN) -> str:
+    size_mb = result.video.stat().st_size / 2**20
+    status = say(words, "status.done", seconds=result.duration_ms / 1000, mb=size_mb, preset=result.preset,
+                 elapsed=elapsed_s)
+    if result.beat_sync:
+        status += f"\n{result.beat_sync[:1].upper()}{result.beat_sync[1:]}"
+    if result.loudness is not None and result.loudness.input_lufs > float("-inf"):
+        status += "\n" + say(words, "status.mastered", lufs=result.loudness.output_lufs)
+    if result.signed:
+        status += "\n" + say(words, "status.signed")
+    for warning in result.warnings:  # e.g. the visible AI label is off: never lost silently
+        status += "\n" + say(words, "status.warning", text=warning)
+    return status
+
+
+def result_files(result: ComposeResult) -> list[str]:
+    return [str(p) for p in (result.video, result.srt, result.vtt, result.cover, result.project_file) if p]
