@@ -1,5 +1,5 @@
 """Command line: ``shortstudio`` (or ``python -m studio``) ``batch|bundle|compose|enhance|make|music|render|schema|
-script``.
+script|settings``.
 
 Every command runs the same actions as the UI (``actions``), on one ``Services`` per run. Bad input prints one
 line starting with "error:" and exits non-zero (2 for bad input, 1 for a failed render, 3 for a missing tool,
@@ -9,14 +9,15 @@ line starting with "error:" and exits non-zero (2 for bad input, 1 for a failed 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from cli import ideas, media
+from cli import ideas, info, media
 from studio.errors import StudioError
 
-COMMANDS = (media.add_compose, ideas.add_make, ideas.add_batch, media.add_render, media.add_bundle, media.add_music,
-            media.add_schema, ideas.add_script, ideas.add_enhance)
+COMMANDS = (media.add_compose, ideas.add_make, ideas.add_batch, media.add_render, media.add_bundle, info.add_music,
+            info.add_schema, info.add_settings, ideas.add_script, ideas.add_enhance)
 
 
 class Parser(argparse.ArgumentParser):
@@ -60,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: cancelled; nothing was written", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (``| head``): nothing more to say, and no one to say it to
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as err:  # the CLI edge: one line, unless asked for the traceback
         if debug:
             raise

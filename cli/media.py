@@ -1,10 +1,9 @@
 """The commands on media and projects: ``compose`` (your images and clips to an MP4), ``render`` (a project file
-to an MP4, generating the shots it needs), ``bundle export|open``, ``music`` and ``schema``."""
+to an MP4, generating the shots it needs) and ``bundle export|open``."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -70,14 +69,6 @@ def add_bundle(commands) -> None:
     unpack.add_argument("-o", "--output", required=True, metavar="NEW_FOLDER")
 
 
-def add_music(commands) -> None:
-    commands.add_parser("music", help="list the bundled music").set_defaults(handler=run_music)
-
-
-def add_schema(commands) -> None:
-    commands.add_parser("schema", help="print the JSON Schema of project files").set_defaults(handler=run_schema)
-
-
 def run_compose(args: argparse.Namespace) -> int:
     from studio.sound.library import music_source
 
@@ -127,21 +118,4 @@ def run_bundle_export(args: argparse.Namespace) -> int:
 def run_bundle_open(args: argparse.Namespace) -> int:
     project, folder = actions.open_bundle(flags.services(), args.bundle, args.output)
     print(f"opened {len(project.shots)} shots into {folder / 'project.json'}")
-    return 0
-
-
-def run_music(args: argparse.Namespace) -> int:
-    from studio.sound.library import library
-
-    for track in library().values():
-        print(f"{track.id:<16} {track.bpm:>5g} BPM  {track.bars:>2} bars  {track.duration_ms / 1000:4.1f} s  "
-              f"{track.title}: {track.mood}")
-    print("use one with: compose ... --music NAME   (made by scripts/make_music.py, CC0)")
-    return 0
-
-
-def run_schema(args: argparse.Namespace) -> int:
-    from studio.project.files import project_schema
-
-    print(json.dumps(project_schema(), indent=2, ensure_ascii=False))
     return 0

@@ -1,32 +1,32 @@
-"""Settings: declared once, read once from the environment, passed down as one frozen object.
+"""Settings: each declared once, as a field of ``Settings`` with its environment variable, parser, default and
+help; read once from the environment and passed down as one frozen object.
 
-This module is the only reader of ``os.environ`` in the studio. Every setting is declared in
-``SETTINGS`` with its environment variable, default and meaning; ``tests/test_docs.py`` fails when
-one is missing from the README's settings table.
+This module is the only reader of ``os.environ`` in the studio. ``SETTINGS`` lists the declarations in order;
+``settings_table`` is the README's settings table made from them, and ``tests/test_docs.py`` fails when the
+README's table (names, defaults, help) differs from it. ``python -m studio settings`` prints the values in use.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from studio.backends import ScriptBackendName, VideoBackendName
 from studio.errors import StudioError
 
-
-@dataclass(frozen=True)
-class SettingSpec:
-    env: str
-    field: str
-    default: Any
-    parse: Callable[[str], Any]
-    help: str
+REQUIRED: Any = MISSING  # a setting without a default (``from_env`` derives it)
 
 
 def _path(value: str) -> Path:
     return Path(value).expanduser()
+
+
+def _paths(value: str) -> tuple[Path, ...]:
+    return tuple(_path(p) for p in value.split(os.pathsep) if p)
 
 
 def _positive_int(value: str) -> int:
@@ -46,135 +46,123 @@ def _choice(*allowed: str) -> Callable[[str], str]:
     return parse
 
 
+def _enum(kind: type[StrEnum]) -> Callable[[str], StrEnum]:
+    def parse(value: str) -> StrEnum:
+        try:
+            return kind(value.strip().lower())
+        except ValueError:
+            raise ValueError(f"must be one of {', '.join(kind)}") from None
+
+    return parse
+
+
+def setting(env: str, default: Any, parse: Callable[[str], Any], help: str, *, shown: str | None = None,
+            secret: bool = False) -> Any:
+    """One setting: the dataclass field, with what ``from_env`` and the docs need in its metadata. ``shown`` is
+    the default as the docs say it when it is derived; a ``secret`` stays out of reprs and printouts."""
+    return field(default=default, repr=not secret,
+                 metadata={"env": env, "parse": parse, "help": help, "shown": shown, "secret": secret})
+
+
 def _default_data_dir(environ: Mapping[str, str]) -> Path:
     return Path(environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "shortstudio"
 
 
-SETTINGS: tuple[SettingSpec, ...] = (
-    SettingSpec("STUDIO_DATA_DIR", "data_dir", None, _path,
-                "Folder for the studio's projects and renders (default: $XDG_DATA_HOME/shortstudio)."),
-    SettingSpec("STUDIO_HOST", "host", "127.0.0.1", str, "Address the studio UI listens on."),
-    SettingSpec("STUDIO_PORT", "port", 7860, _positive_int, "Port the studio UI listens on."),
-    SettingSpec("STUDIO_FFMPEG", "ffmpeg", None, str,
-                "ffmpeg binary used to encode and decode (default: the one bundled by imageio-ffmpeg)."),
-    SettingSpec("STUDIO_FFPROBE", "ffprobe", "ffprobe", str, "ffprobe binary used to inspect media files."),
-    SettingSpec("STUDIO_FONT_DIRS", "font_dirs", (), lambda v: tuple(_path(p) for p in v.split(os.pathsep) if p),
-                "Extra folders searched for caption fonts before the system's, separated by the OS path separator."),
-    SettingSpec("STUDIO_MAX_IMAGE_PIXELS", "max_image_pixels", 40_000_000, _positive_int,
-                "Largest image accepted, in pixels (width x height); bigger images are refused."),
-    SettingSpec("STUDIO_MAX_MEDIA_MB", "max_media_mb", 2048, _positive_int,
-                "Largest media file accepted, in megabytes."),
-    SettingSpec("STUDIO_CONTENT_PRODUCER", "content_producer", "shortstudio", str,
-                "Producer name written into the AIGC metadata label of every export (GB 45438-2025)."),
-    SettingSpec("STUDIO_PROBE_TIMEOUT_S", "probe_timeout_s", 20, _positive_int,
-                "Seconds ffprobe may take to inspect one media file."),
-    SettingSpec("STUDIO_SCRIPT_BACKEND", "script_backend", "auto", _choice("auto", "local", "openai", "template"),
-                "Script writer: auto (the local model if its weights are on this machine, else the LLM endpoint "
-                "if STUDIO_LLM_URL is set, else the offline template writer), local, openai or template."),
-    SettingSpec("STUDIO_SCRIPT_MODEL", "script_model", "Qwen/Qwen2.5-1.5B-Instruct", str,
-                "Chat model of the local script writer: a Hugging Face id or a local folder."),
-    SettingSpec("STUDIO_LLM_URL", "llm_url", None, str,
-                "Base URL of an OpenAI-compatible chat endpoint, e.g. http://127.0.0.1:11434/v1 for Ollama."),
-    SettingSpec("STUDIO_LLM_MODEL", "llm_model", None, str, "Model name sent to the OpenAI-compatible endpoint."),
-    SettingSpec("STUDIO_LLM_API_KEY", "llm_api_key", None, str,
-                "API key for the LLM endpoint (falls back to OPENAI_API_KEY); never written to logs or projects."),
-    SettingSpec("STUDIO_LLM_TIMEOUT_S", "llm_timeout_s", 60, _positive_int,
-                "Seconds one reply of the LLM endpoint may take, start to finish."),
-    SettingSpec("STUDIO_VIDEO_BACKEND", "video_backend", "auto", _choice("auto", "ltx", "wan", "still"),
-                "Video backend for shots: auto (LTX on a CUDA GPU, still-image motion otherwise), ltx, wan, still."),
-    SettingSpec("STUDIO_LTX_MODEL", "ltx_model", "Lightricks/LTX-Video-0.9.7-distilled", str,
-                "LTX-Video model: a hub id or a diffusers folder (text, image, extend and bridge shots)."),
-    SettingSpec("STUDIO_WAN_MODEL", "wan_model", "Wan-AI/Wan2.2-TI2V-5B-Diffusers", str,
-                "Wan model for text and restyled-clip shots (and image shots unless STUDIO_WAN_IMAGE_MODEL is set)."),
-    SettingSpec("STUDIO_WAN_IMAGE_MODEL", "wan_image_model", None, str,
-                "Wan model for image-to-video shots (default: STUDIO_WAN_MODEL, which Wan2.2-TI2V does both)."),
-    SettingSpec("STUDIO_WAN_BRIDGE_MODEL", "wan_bridge_model", "Wan-AI/Wan2.1-FLF2V-14B-720P-diffusers", str,
-                "Wan first-last-frame model used for bridge shots between two shots."),
-    SettingSpec("STUDIO_CPU_OFFLOAD", "cpu_offload", "auto", _choice("auto", "on", "off"),
-                "Model CPU offload for diffusion backends: auto turns it on for GPUs under 24 GB."),
-    SettingSpec("STUDIO_VAE_TILING", "vae_tiling", "auto", _choice("auto", "on", "off"),
-                "Tiled VAE decoding (less GPU memory, a little slower): auto turns it on for GPUs under 24 GB."),
-    SettingSpec("STUDIO_SHOT_CACHE_DIR", "shot_cache_dir", None, _path,
-                "Folder of generated shots, keyed by what affects their pixels (default: $STUDIO_DATA_DIR/shots)."),
-    SettingSpec("STUDIO_CPU_MAX_MODEL_MB", "cpu_max_model_mb", 512, _positive_int,
-                "Largest diffusion model (MB of weights on disk) run without CUDA; bigger ones are refused."),
-    SettingSpec("STUDIO_GPU_CONCURRENCY", "gpu_concurrency", 1, _positive_int,
-                "How many GPU jobs (script writing, shot generation, make) the UI runs at once, on one shared queue."),
-    SettingSpec("STUDIO_COMPOSE_CONCURRENCY", "compose_concurrency", 1, _positive_int,
-                "How many CPU compositing jobs (exports) the UI runs at once, on their own queue."),
-    SettingSpec("STUDIO_RENDER_MAX_AGE_H", "render_max_age_h", 24, _positive_int,
-                "Hours the UI keeps exports and uploads before cleaning them up (projects are kept)."),
-    SettingSpec("STUDIO_MAX_BUNDLE_MB", "max_bundle_mb", 4096, _positive_int,
-                "Largest project bundle (zip) the UI opens, in megabytes once unpacked."),
-    SettingSpec("STUDIO_SAFETY", "safety", "on", _choice("on", "off"),
-                "Prompt safety filter on ideas, storyboards and prompts before any generation: on (default) or off. "
-                "Turning it off removes the only check against sexual content with minors and real-person fakes."),
-    SettingSpec("STUDIO_SAFETY_RULES", "safety_rules", None, _path,
-                "A JSON file of extra safety terms, patterns and rules, merged over assets/safety/rules.json."),
-    SettingSpec("STUDIO_C2PA_CERT", "c2pa_cert", None, _path,
-                "PEM certificate chain (signing certificate first) for C2PA content credentials on every export."),
-    SettingSpec("STUDIO_C2PA_KEY", "c2pa_key", None, _path,
-                "PEM private key of STUDIO_C2PA_CERT; with both set, every export carries a signed C2PA manifest."),
-    SettingSpec("STUDIO_C2PA_TSA_URL", "c2pa_tsa_url", None, str,
-                "RFC 3161 time-stamp authority URL for C2PA signatures (default: none, no network call)."),
-    SettingSpec("STUDIO_MAX_CLIP_S", "max_clip_s", 900, _positive_int,
-                "Longest video clip accepted for a shot, in seconds."),
-    SettingSpec("STUDIO_MAX_TOTAL_S", "max_total_s", 600, _positive_int,
-                "Longest project (the sum of its shots), in seconds, whatever the platform preset allows."),
-    SettingSpec("STUDIO_MAX_SHOTS", "max_shots", 100, _positive_int, "Most shots one project may have."),
-    SettingSpec("STUDIO_MAX_JOBS_PER_USER", "max_jobs_per_user", 2, _positive_int,
-                "Jobs (renders, generations, exports) one browser or API session may run at once in the UI."),
-    SettingSpec("STUDIO_LLM_ALLOW_PRIVATE", "llm_allow_private", "loopback", _choice("loopback", "on", "off"),
-                "Which private addresses the LLM URL may point at: loopback (this machine only, e.g. Ollama), "
-                "on (also the LAN and link-local), off (public addresses only)."),
-    SettingSpec("STUDIO_VISITOR_MODELS", "visitor_models", "off", _choice("off", "hub"),
-                "Whether UI and API visitors may name a video model: off (the configured models only) or hub "
-                "(any hub id; never a folder on the server)."),
-)
-
-
 @dataclass(frozen=True)
 class Settings:
-    data_dir: Path
-    host: str = "127.0.0.1"
-    port: int = 7860
-    ffmpeg: str | None = None
-    ffprobe: str = "ffprobe"
-    font_dirs: tuple[Path, ...] = ()
-    max_image_pixels: int = 40_000_000
-    max_media_mb: int = 2048
-    content_producer: str = "shortstudio"
-    probe_timeout_s: int = 20
-    script_backend: str = "auto"
-    script_model: str = "Qwen/Qwen2.5-1.5B-Instruct"
-    llm_url: str | None = None
-    llm_model: str | None = None
-    llm_api_key: str | None = field(default=None, repr=False)  # a secret: kept out of reprs and logs
-    llm_timeout_s: int = 60
-    video_backend: str = "auto"
-    ltx_model: str = "Lightricks/LTX-Video-0.9.7-distilled"
-    wan_model: str = "Wan-AI/Wan2.2-TI2V-5B-Diffusers"
-    wan_image_model: str | None = None
-    wan_bridge_model: str = "Wan-AI/Wan2.1-FLF2V-14B-720P-diffusers"
-    cpu_offload: str = "auto"
-    vae_tiling: str = "auto"
-    shot_cache_dir: Path | None = None
-    cpu_max_model_mb: int = 512
-    gpu_concurrency: int = 1
-    compose_concurrency: int = 1
-    render_max_age_h: int = 24
-    max_bundle_mb: int = 4096
-    safety: str = "on"
-    safety_rules: Path | None = None
-    c2pa_cert: Path | None = None
-    c2pa_key: Path | None = None
-    c2pa_tsa_url: str | None = None
-    max_clip_s: int = 900
-    max_total_s: int = 600
-    max_shots: int = 100
-    max_jobs_per_user: int = 2
-    llm_allow_private: str = "loopback"
-    visitor_models: str = "off"
+    data_dir: Path = setting("STUDIO_DATA_DIR", REQUIRED, _path,
+        "Folder for the studio's projects and renders.", shown="`$XDG_DATA_HOME/shortstudio`")
+    host: str = setting("STUDIO_HOST", "127.0.0.1", str,
+        "Address the studio UI listens on.")
+    port: int = setting("STUDIO_PORT", 7860, _positive_int,
+        "Port the studio UI listens on.")
+    ffmpeg: str | None = setting("STUDIO_FFMPEG", None, str,
+        "ffmpeg used to encode and decode (needs libx264 and aac).", shown="imageio-ffmpeg's binary")
+    ffprobe: str = setting("STUDIO_FFPROBE", "ffprobe", str,
+        "ffprobe used to inspect media files.")
+    font_dirs: tuple[Path, ...] = setting("STUDIO_FONT_DIRS", (), _paths,
+        "Extra folders searched for caption fonts before the system's (`:`-separated).")
+    max_image_pixels: int = setting("STUDIO_MAX_IMAGE_PIXELS", 40_000_000, _positive_int,
+        "Largest image (or video frame) accepted, in pixels.")
+    max_media_mb: int = setting("STUDIO_MAX_MEDIA_MB", 2048, _positive_int,
+        "Largest media file accepted, in megabytes.")
+    content_producer: str = setting("STUDIO_CONTENT_PRODUCER", "shortstudio", str,
+        "Producer name in the AIGC metadata label of every export.")
+    probe_timeout_s: int = setting("STUDIO_PROBE_TIMEOUT_S", 20, _positive_int,
+        "Seconds ffprobe may take to inspect one media file.")
+    video_backend: VideoBackendName = setting("STUDIO_VIDEO_BACKEND", VideoBackendName.AUTO, _enum(VideoBackendName),
+        "Video backend for shots: `auto` (LTX with a CUDA GPU, still-image drafts without), `ltx`, `wan`,"
+        " `still`.")
+    ltx_model: str = setting("STUDIO_LTX_MODEL", "Lightricks/LTX-Video-0.9.7-distilled", str,
+        "LTX-Video model (hub id or diffusers folder) for text, image, extend and bridge shots.")
+    wan_model: str = setting("STUDIO_WAN_MODEL", "Wan-AI/Wan2.2-TI2V-5B-Diffusers", str,
+        "Wan model for text and restyled-clip shots (and image shots, unless the next row is set).")
+    wan_image_model: str | None = setting("STUDIO_WAN_IMAGE_MODEL", None, str,
+        "Wan image-to-video model (set it when `STUDIO_WAN_MODEL` is a text-only model such as "
+        "Wan2.1-T2V-1.3B).", shown="`STUDIO_WAN_MODEL`")
+    wan_bridge_model: str = setting("STUDIO_WAN_BRIDGE_MODEL", "Wan-AI/Wan2.1-FLF2V-14B-720P-diffusers", str,
+        "Wan first-last-frame model for bridge shots.")
+    cpu_offload: str = setting("STUDIO_CPU_OFFLOAD", "auto", _choice("auto", "on", "off"),
+        "Model CPU offload for LTX/Wan: `auto` turns it on for GPUs under 24 GB; `on`, `off`.")
+    vae_tiling: str = setting("STUDIO_VAE_TILING", "auto", _choice("auto", "on", "off"),
+        "Tiled VAE decoding (less GPU memory): `auto` turns it on for GPUs under 24 GB; `on`, `off`.")
+    shot_cache_dir: Path | None = setting("STUDIO_SHOT_CACHE_DIR", None, _path,
+        "Generated shots, keyed by a hash of what affects their pixels.", shown="`$STUDIO_DATA_DIR/shots`")
+    cpu_max_model_mb: int = setting("STUDIO_CPU_MAX_MODEL_MB", 512, _positive_int,
+        "Largest diffusion model (MB of weights) run without CUDA; bigger ones are refused with a pointer"
+        " to `still`.")
+    gpu_concurrency: int = setting("STUDIO_GPU_CONCURRENCY", 1, _positive_int,
+        "GPU jobs (script writing, shot generation, make) the UI runs at once; they share one queue.")
+    compose_concurrency: int = setting("STUDIO_COMPOSE_CONCURRENCY", 1, _positive_int,
+        "CPU compositing jobs (exports) the UI runs at once, on their own queue.")
+    render_max_age_h: int = setting("STUDIO_RENDER_MAX_AGE_H", 24, _positive_int,
+        "Hours the UI keeps exports and uploads before cleaning them up; projects are kept.")
+    max_bundle_mb: int = setting("STUDIO_MAX_BUNDLE_MB", 4096, _positive_int,
+        "Largest project bundle (zip) the UI opens, in megabytes once unpacked.")
+    max_clip_s: int = setting("STUDIO_MAX_CLIP_S", 900, _positive_int,
+        "Longest video clip accepted for a shot, in seconds (music is read only as far as the clip "
+        "needs).")
+    max_total_s: int = setting("STUDIO_MAX_TOTAL_S", 600, _positive_int,
+        "Longest project (the sum of its shots), in seconds, whatever the platform preset allows.")
+    max_shots: int = setting("STUDIO_MAX_SHOTS", 100, _positive_int,
+        "Most shots one project may have (the file format's own ceiling is 200).")
+    max_jobs_per_user: int = setting("STUDIO_MAX_JOBS_PER_USER", 2, _positive_int,
+        "Jobs (renders, generations, exports) one browser or API session may run at once.")
+    llm_allow_private: str = setting("STUDIO_LLM_ALLOW_PRIVATE", "loopback", _choice("loopback", "on", "off"),
+        "Where `STUDIO_LLM_URL` may point: `loopback` (this machine, e.g. Ollama), `on` (also the LAN and"
+        " link-local addresses), `off` (public addresses only).")
+    visitor_models: str = setting("STUDIO_VISITOR_MODELS", "off", _choice("off", "hub"),
+        "Whether UI/API visitors may name a video model: `off` (the configured models only) or `hub` (any"
+        " hub id, never a folder on the server).")
+    script_backend: ScriptBackendName = setting(
+        "STUDIO_SCRIPT_BACKEND", ScriptBackendName.AUTO, _enum(ScriptBackendName),
+        "Script writer: `auto`, `local`, `openai` or `template` (see [Script writer](#script-writer)).")
+    script_model: str = setting("STUDIO_SCRIPT_MODEL", "Qwen/Qwen2.5-1.5B-Instruct", str,
+        "Chat model of the local script writer: a Hugging Face id or a local folder.")
+    llm_url: str | None = setting("STUDIO_LLM_URL", None, str,
+        "Base URL of an OpenAI-compatible chat endpoint, e.g. `http://127.0.0.1:11434/v1` (Ollama).")
+    llm_model: str | None = setting("STUDIO_LLM_MODEL", None, str,
+        "Model name sent to that endpoint, e.g. `qwen2.5:3b`, `deepseek-chat`, `qwen-plus`.")
+    llm_api_key: str | None = setting("STUDIO_LLM_API_KEY", None, str,
+        "API key for that endpoint; never written to logs, errors or projects.", shown="`$OPENAI_API_KEY`",
+        secret=True)
+    llm_timeout_s: int = setting("STUDIO_LLM_TIMEOUT_S", 60, _positive_int,
+        "Seconds one reply of the endpoint may take, start to finish.")
+    safety: str = setting("STUDIO_SAFETY", "on", _choice("on", "off"),
+        "Prompt safety filter (see [Safety and content credentials](#safety-and-content-credentials)): "
+        "`on` or `off`. **Warning**: `off` removes the only check against sexual content involving minors"
+        " and fakes of real people; you are then responsible for every prompt.")
+    safety_rules: Path | None = setting("STUDIO_SAFETY_RULES", None, _path,
+        "A JSON file of extra terms, patterns, allow spans and rules, merged over "
+        "`assets/safety/rules.json`.")
+    c2pa_cert: Path | None = setting("STUDIO_C2PA_CERT", None, _path,
+        "PEM certificate chain (signing certificate first, then its CA) for signed C2PA content "
+        "credentials.")
+    c2pa_key: Path | None = setting("STUDIO_C2PA_KEY", None, _path,
+        "PEM private key of that certificate; with both set, every export carries a signed C2PA manifest.")
+    c2pa_tsa_url: str | None = setting("STUDIO_C2PA_TSA_URL", None, str,
+        "RFC 3161 time-stamp authority for C2PA signatures; none by default (signing makes no network "
+        "call).")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -183,7 +171,7 @@ class Settings:
         for spec in SETTINGS:
             raw = environ.get(spec.env)
             if raw is None or raw == "":
-                values[spec.field] = spec.default
+                values[spec.field] = None if spec.default is REQUIRED else spec.default
                 continue
             try:
                 values[spec.field] = spec.parse(raw)
@@ -206,4 +194,36 @@ class Settings:
         return imageio_ffmpeg.get_ffmpeg_exe()
 
 
-assert {s.field for s in SETTINGS} == {f.name for f in fields(Settings)}, "SETTINGS and Settings disagree"
+@dataclass(frozen=True)
+class SettingSpec:
+    """A setting's declaration, read from its field."""
+
+    env: str
+    field: str
+    default: Any
+    parse: Callable[[str], Any]
+    help: str
+    shown: str | None
+    secret: bool
+
+    @property
+    def shown_default(self) -> str:
+        """The default as the docs show it: derived defaults in words, none as "(none)", values in backticks."""
+        if self.shown:
+            return self.shown
+        if self.default in (None, (), REQUIRED):
+            return "(none)"
+        value = self.default.value if isinstance(self.default, StrEnum) else self.default
+        return f"`{value}`"
+
+
+SETTINGS: tuple[SettingSpec, ...] = tuple(
+    SettingSpec(f.metadata["env"], f.name, f.default, f.metadata["parse"], f.metadata["help"], f.metadata["shown"],
+                f.metadata["secret"])
+    for f in fields(Settings)
+)
+
+
+def settings_table() -> list[str]:
+    """The README's settings table, one Markdown row per setting, made from the declarations."""
+    return [f"| `{s.env}` | {s.shown_default} | {s.help} |" for s in SETTINGS]

@@ -38,7 +38,7 @@ def cuda_present() -> bool:
 def resolve(name: VideoBackendName, settings: Settings) -> VideoBackendName:
     """The backend ``name`` stands for here: ``auto`` follows the settings, then the hardware."""
     if name is VideoBackendName.AUTO:
-        name = settings.video_backend
+        name = VideoBackendName(settings.video_backend)
     if name is VideoBackendName.AUTO:
         name = VideoBackendName.LTX if cuda_present() else VideoBackendName.STILL
     return name
