@@ -124,7 +124,21 @@ def test_hostile_text_never_becomes_a_path_url_setting_or_command(chat, tmp_path
     assert all(s.media is None for s in result.storyboard.shots)
     assert dict(os.environ) == environ_before
     assert list(tmp_path.iterdir()) == []
-    assert any("removed links, paths, markup or commands" in note for note in result.notes)
+    assert any("removed links, paths, markup, commands" in note for note in result.notes)
+
+
+def test_characters_no_caption_font_can_draw_are_dropped_before_any_shot_is_made(chat, tmp_path):
+    odd = draft()
+    odd["hook"] = "猫也会冲浪\ue000？"  # private use: means nothing, no font has it
+    odd["shots"][0]["caption"] = "冲浪 🏄 \u0756\U0010842d 起来"  # Arabic Supplement (no installed font), plane 16
+    odd["shots"][1]["caption"] = "مرحبا 冲浪 😺"  # Arabic the fallback fonts draw, and an emoji: both stay
+    chat.script(Behaviour(content=json.dumps(odd, ensure_ascii=False)))
+    result = ScriptWriters(settings_for(chat, tmp_path)).write(REQUEST)
+    board = result.storyboard
+    assert board.hook == "猫也会冲浪？"
+    assert board.shots[0].caption == "冲浪 🏄 起来"
+    assert board.shots[1].caption == "مرحبا 冲浪 😺"
+    assert any("no installed font can draw" in note for note in result.notes)
 
 
 def test_extra_fields_such_as_media_are_refused_not_obeyed(chat, tmp_path):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from pydantic import ValidationError
@@ -199,12 +200,23 @@ class Sanitizer:
         for pattern in (_URL, _SHELL, _PATH, _ASSIGNMENT):
             text = pattern.sub(" ", text)
         text = _LEFTOVER.sub(" ", text)
+        text = "".join(ch for ch in text if _meaningful(ch))
         if one_line:
             text = " ".join(text.split())
         text = re.sub(r"[ \t]+", " ", text).strip(" ,;:-")
         if _normalise(text) != _normalise(before):
             self.removed += 1
         return shorten(text, max_chars)
+
+
+def _meaningful(ch: str) -> bool:
+    """Private-use, surrogate and unassigned code points mean nothing to a viewer and no font draws them (a
+    model's byte-level tokens can spell them); unassigned ones in the emoji blocks stay, as emoji newer than
+    this Python's Unicode tables."""
+    category = unicodedata.category(ch)
+    if category in ("Co", "Cs"):
+        return False
+    return category != "Cn" or 0x1F000 <= ord(ch) <= 0x1FAFF
 
 
 def _normalise(text: str) -> str:
@@ -293,7 +305,8 @@ def storyboard_from_draft(draft: DraftStoryboard, request: ScriptRequest,
         if tag and tag not in tags:
             tags.append(tag)
     if clean.removed:
-        notes.append(f"removed links, paths, markup or commands from {clean.removed} field(s) of the model's text")
+        notes.append(f"removed links, paths, markup, commands or undrawable characters from {clean.removed} "
+                     "field(s) of the model's text")
     storyboard = Storyboard(
         title=clean(draft.title, 200) or shorten(request.idea, 60),
         hook=clean(draft.hook, 120),

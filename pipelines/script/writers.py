@@ -127,6 +127,9 @@ class ScriptWriters:
             notes.append(f"the {name.value} writer failed ({err}); used the template writer instead")
             name = ScriptBackendName.TEMPLATE
             storyboard, more = self._write_with(name, request, progress, cancel)
+        storyboard, dropped = _drawable_only(storyboard, self.settings)
+        if dropped:
+            notes.append(f"removed {dropped} character(s) no installed font can draw from the captions and titles")
         check_storyboard(storyboard, self.settings)  # what the writer made, before any video model sees it
         return ScriptResult(storyboard=storyboard, backend_used=name, notes=tuple(notes + more),
                             elapsed_s=round(time.perf_counter() - started, 3))
@@ -166,9 +169,33 @@ class ScriptWriters:
         clean = Sanitizer()
         result = carry_bible(clean(rewritten, 1200), bible)
         if clean.removed:
-            notes.append("removed links, paths, markup or commands from the rewritten prompt")
+            notes.append("removed links, paths, markup, commands or undrawable characters from the rewritten prompt")
         check_fields((("enhanced prompt", result),), self.settings)
         return EnhanceResult(visual_prompt=result, backend_used=name, notes=tuple(notes))
+
+
+def _drawable_only(storyboard: Storyboard, settings: Settings) -> tuple[Storyboard, int]:
+    """The storyboard without characters the compositor could not draw in its captions, hook and title (a model
+    can write any script; failing the render after the shots were generated would be worse), and how many."""
+    from studio.errors import EnvironmentProblem
+    from studio.text.fonts import default_font_book
+
+    try:
+        book = default_font_book(settings.font_dirs)
+    except EnvironmentProblem:  # no caption fonts at all: the compositor says what to install
+        return storyboard, 0
+    dropped = 0
+
+    def keep(text: str) -> str:
+        nonlocal dropped
+        kept = "".join(ch for ch in text if book.can_draw(ch))
+        dropped += len(text) - len(kept)
+        return " ".join(kept.split()) if len(kept) != len(text) else text
+
+    shots = tuple(shot.model_copy(update={"caption": keep(shot.caption)}) for shot in storyboard.shots)
+    cleaned = storyboard.model_copy(update={"title": keep(storyboard.title), "hook": keep(storyboard.hook),
+                                            "shots": shots})
+    return (cleaned, dropped) if dropped else (storyboard, 0)
 
 
 def _script_beats(request: ScriptRequest) -> int | None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -208,6 +209,13 @@ class FontBook:
 
     def covers(self, face: FontFace, char: str) -> bool:
         return ord(char) in self.coverage(face)
+
+    def can_draw(self, char: str) -> bool:
+        """Whether a caption can show ``char`` in any style: the emoji font, or both weights' text faces have it
+        (invisible and combining characters need no glyph of their own)."""
+        if char.isspace() or unicodedata.category(char) in {"Cf", "Mn", "Me"} or self.covers(self.emoji, char):
+            return True
+        return all(any(self.covers(face, char) for face in self.chain("sans", bold)) for bold in (False, True))
 
     def font(self, face: FontFace, size_px: int) -> ImageFont.FreeTypeFont:
         """A shaped (raqm) Pillow font for the face at a pixel size, cached per (file, index, size).
