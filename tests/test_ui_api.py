@@ -92,6 +92,71 @@ def test_make_short_idea_to_mp4_in_one_call(client):
     assert "猫" in Path(srt).read_text(encoding="utf-8")
 
 
+def test_make_short_needs_only_the_idea(client):
+    """Every other argument defaults to what the UI defaults to: 30 s, douyin, cinematic, auto language, no
+    music, the configured video backend, a fresh seed."""
+    video, files, status = client.predict("一只猫在海边", api_name="/make_short")
+    info = ffprobe(video)
+    stream = next(s for s in info["streams"] if s["codec_type"] == "video")
+    assert (stream["codec_name"], stream["width"], stream["height"]) == ("h264", 540, 960)
+    assert abs(float(info["format"]["duration"]) - 30) <= 1.0 and "Done:" in status
+    assert {f.rsplit(".", 1)[-1] for f in files} == {"mp4", "srt", "vtt", "jpg", "json"}
+
+
+# What each endpoint cannot do without; everything else has a default.
+REQUIRED = {
+    "write_storyboard": ["idea"], "enhance_prompt": ["prompt"], "render_all": ["project_json"],
+    "render_shot": ["project_json", "shot_id"], "render_variations": ["project_json", "shot_id"],
+    "choose_variation": ["project_json", "shot_id"], "extend_shot": ["project_json", "shot_id"],
+    "bridge_shots": ["project_json", "shot_id"], "compose": ["project_json"], "make_short": ["idea"],
+    "compose_media": ["media"], "batch": ["text"], "cancel": [],
+}
+
+
+def test_every_endpoint_needs_only_what_it_cannot_do_without(client):
+    endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    assert {name.lstrip("/") for name in endpoints} == set(REQUIRED)
+    for name, info in endpoints.items():
+        required = [p["parameter_name"] for p in info["parameters"] if not p["parameter_has_default"]]
+        assert required == REQUIRED[name.lstrip("/")], name
+
+
+def test_api_defaults_are_the_uis(studio_app, client):
+    """The defaults a client gets are the values the browser's widgets start with, read from the same app."""
+    endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    widgets = {b.elem_id: b.value for b in studio_app.demo.blocks.values() if getattr(b, "elem_id", None)}
+
+    def default(endpoint: str, name: str):
+        return next(p["parameter_default"] for p in endpoints[endpoint]["parameters"] if p["parameter_name"] == name)
+
+    for endpoint in ("/write_storyboard", "/make_short"):
+        assert default(endpoint, "seconds") == widgets["idea_seconds"]
+        assert default(endpoint, "preset") == widgets["idea_preset"]
+        assert default(endpoint, "style") == widgets["idea_style"]
+        assert default(endpoint, "language") == widgets["idea_language"]
+    for endpoint in ("/render_all", "/render_shot", "/make_short"):
+        assert default(endpoint, "video_backend") == widgets["video_backend"]
+        assert default(endpoint, "steps") == widgets["video_steps"]
+    assert default("/render_variations", "count") == widgets["variation_count"]
+    assert default("/extend_shot", "seconds") == widgets["extend_seconds"]
+    assert default("/batch", "seconds") == widgets["batch_seconds"]
+    assert default("/batch", "preset") == widgets["batch_preset"]
+
+
+def test_errors_name_files_within_the_project_never_by_server_path(studio_app, client, storyboard):
+    from gradio_client.exceptions import AppError
+
+    project = dict(storyboard)
+    shots = [dict(s) for s in project["storyboard"]["shots"]]
+    shots[0].update(source="image", source_media="refs/missing.png")
+    project["storyboard"] = {**project["storyboard"], "shots": shots}
+    with pytest.raises(AppError) as raised:
+        client.predict(json.dumps(project), shots[0]["id"], api_name="/render_shot")
+    message = str(raised.value)
+    assert "refs/missing.png" in message and "does not exist" in message
+    assert str(studio_app.settings.data_dir) not in message and "/projects/" not in message
+
+
 def test_enhance_prompt_carries_the_bible(client, storyboard):
     out = client.predict("a cat pours coffee", json.dumps(storyboard), api_name="/enhance_prompt")
     assert "cat" in out.lower() and len(out) > len("a cat pours coffee")
@@ -120,11 +185,18 @@ def test_mcp_flag_serves_the_endpoints_as_tools(tmp_path):
     app.launch(demo, settings, host="127.0.0.1", port=port, mcp=True, prevent_thread_lock=True)
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/gradio_api/mcp/schema", timeout=30) as response:
-            tools = {tool["name"] for tool in json.loads(response.read())}
+            tools = {tool["name"]: tool for tool in json.loads(response.read())}
     finally:
         demo.close(verbose=False)
     assert {"write_storyboard", "render_shot", "render_all", "compose", "make_short", "render_variations",
-            "choose_variation", "extend_shot", "bridge_shots", "enhance_prompt", "compose_media"} <= tools
+            "choose_variation", "extend_shot", "bridge_shots", "enhance_prompt", "compose_media"} <= tools.keys()
+    # An MCP client sees the API's defaults: only what an endpoint cannot do without is required.
+    for name in tools.keys() & REQUIRED.keys():
+        schema = tools[name]["inputSchema"]
+        assert sorted(schema.get("required", [])) == sorted(REQUIRED[name]), name
+    make = tools["make_short"]["inputSchema"]["properties"]
+    assert (make["seconds"]["default"], make["preset"]["default"], make["style"]["default"]) == (30, "douyin",
+                                                                                                 "cinematic")
 
 
 # -- variations, extend, bridge, enhance ----------------------------------------------------------------

@@ -20,7 +20,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import gradio as gr
 
@@ -41,9 +41,27 @@ def valid_id(value: object) -> str | None:
     return value if isinstance(value, str) and _ID.match(value) else None
 
 
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.:/~])/[^\s'\"<>,;()]*[^\s'\"<>,;().]")
+
+
+def _name_within_project(path: str) -> str:
+    """``DATA/projects/<user>/<project>/shots/a.mp4`` as ``shots/a.mp4``; any other absolute path as its name."""
+    parts = PurePosixPath(path).parts
+    for i in range(len(parts) - 2):
+        if parts[i] == "projects" and valid_id(parts[i + 1]) and valid_id(parts[i + 2]):
+            return "/".join(parts[i + 3:]) or "the project folder"
+    return parts[-1] if len(parts) > 1 else path
+
+
+def without_server_paths(message: str) -> str:
+    """A message for a browser or an API client: files named by their name within the project (or their own
+    name), never by where the server keeps them."""
+    return _ABSOLUTE_PATH.sub(lambda m: _name_within_project(m.group()), message)
+
+
 def as_gr_error(err: StudioError) -> gr.Error:
     # The modal renders HTML; file names and captions in the message are the user's own text.
-    return gr.Error(html.escape(str(err), quote=False), print_exception=False)
+    return gr.Error(html.escape(without_server_paths(str(err)), quote=False), print_exception=False)
 
 
 @contextlib.contextmanager
