@@ -1,6 +1,7 @@
 # The studio for a GPU Docker Space or self-hosting: non-root (uid 1000, as Spaces require), port 7860.
 # torch from PyPI is the CUDA build on Linux; the host provides the driver (Spaces GPU, or --gpus all).
 FROM python:3.11-slim-bookworm
+LABEL org.opencontainers.image.licenses="Apache-2.0"
 
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ffmpeg fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core \

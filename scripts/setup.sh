@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the studio needs on Debian/Ubuntu with Python 3.11, and is safe to run again:
 # system packages (ffmpeg, CJK and colour-emoji fonts; Chromium for the browser tests with --dev),
-# then a virtualenv in .venv with torch 2.13.0 first (its CPU build) and the pinned requirements.
+# then a virtualenv in .venv with torch 2.13.0 first (its CPU build), the pinned requirements, and the studio
+# itself as an editable install (`.venv/bin/shortstudio`; `.venv/bin/python -m studio` from any directory).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,7 +32,8 @@ fi
 
 requirements=requirements.txt
 [ "$dev" = 1 ] && requirements=requirements-dev.txt
-stamp=".venv/.installed-$(cat requirements.txt requirements-nodeps.txt "$requirements" | sha256sum | cut -c1-16)"
+stamp=".venv/.installed-$(cat requirements.txt requirements-nodeps.txt "$requirements" pyproject.toml \
+  | sha256sum | cut -c1-16)"
 pip_install() {
   # Some machines configure local package indexes that may be absent; pip warns once per package
   # about them. Drop those lines only; pip's own exit status still decides (pipefail).
@@ -45,5 +47,13 @@ if [ ! -f "$stamp" ]; then
   pip_install torch==2.13.0
   pip_install -r "$requirements"
   pip_install --no-deps -r requirements-nodeps.txt
+  # The studio, editable (its dependencies are the pins above). setuptools 77 or newer builds pyproject.toml's
+  # licence expression; it goes into .venv so the build needs no isolated environment (nor does the wheel that
+  # tests/test_package.py builds). setuptools' banner about editable installs is shown only if this fails.
+  pip_install "setuptools>=77"
+  if ! log=$(pip_install --no-deps --no-build-isolation -e . 2>&1); then
+    echo "$log" >&2
+    exit 1
+  fi
   touch "$stamp"
 fi
