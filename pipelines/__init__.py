@@ -1,6 +1,6 @@
-"""Model backends: script writers, video generators and audio, one class per file with one ``__call__``.
+"""Model backends and the orchestration that runs them: ``script/`` (script writers), ``video/`` (video
+generators), ``shots``, ``make`` and ``batch`` (the flows), and ``services`` (what one process holds once).
 
-Backends import torch/diffusers/transformers inside the functions that need them, so importing this
-package is cheap. The compositor in ``studio/`` consumes what they produce (a shot's clip file)
-through the same media slot as a user's own image or clip.
+One backend is one class in one file behind its kind's contract, registered by name (``registry``); backends
+import torch/diffusers/transformers inside the functions that need them, so importing this package is cheap.
 """

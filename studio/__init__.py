@@ -1,7 +1,10 @@
-"""The short-video studio's domain: project model, timeline, captions, compositor, project files, CLI.
+"""The short-video studio's domain, pure Python: ``project/`` (the model, presets, timeline, files, bundles),
+``text/`` (fonts, layout, captions, subtitles), ``sound/`` (decode, beats, music, mix, loudness), ``compose/``
+(the compositor, frames, encoder, labels, C2PA) and ``safety/``; beside them errors, settings, backend names,
+media probing and scratch files.
 
-Pure Python: nothing here imports torch, diffusers or transformers (model backends live in
-``pipelines/``), so the studio starts in seconds and runs on any machine.
+Nothing here imports torch, diffusers or transformers (model backends live in ``pipelines/``), nor any layer
+above it (``tests/test_layers.py``), so the studio starts in seconds and runs on any machine.
 """
 
 __version__ = "0.1.0"
