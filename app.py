@@ -65,6 +65,7 @@ def build_demo(settings: Settings, services: Services | None = None) -> gr.Block
 
         demo.load(clean_up, api_name=False, queue=False)
         studio.wire_refresh()
+        studio.wire_loads(demo)
     return demo
 
 

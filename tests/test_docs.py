@@ -22,6 +22,22 @@ def test_the_readme_settings_table_is_the_one_the_declarations_make():
     assert not differ, "\n".join(differ)
 
 
+def test_the_readme_licence_table_agrees_with_the_models_the_studio_knows():
+    """The licences the Shots tab shows (studio/models.py) are the ones the README states, with their sources."""
+    from studio.models import KNOWN_MODELS, Commercial
+
+    rows = {row.split(" | ")[0].strip("| `"): row for row in README.splitlines() if row.startswith("| `") and
+            "/" in row.split(" | ")[0]}
+    for model in KNOWN_MODELS.values():
+        row = rows.get(model.id)
+        assert row is not None, f"{model.id} is missing from the README's licence table"
+        assert model.licence in row, (model.id, model.licence)
+        assert ("non-commercial" in row.lower()) == (model.commercial is Commercial.NO), model.id
+        assert ("commercial use" in row.lower()) == (model.commercial is not Commercial.YES), model.id
+    defaults = {spec.default for spec in SETTINGS if spec.env.endswith("_MODEL")} - {None}
+    assert defaults <= KNOWN_MODELS.keys(), f"default models without known terms: {defaults - KNOWN_MODELS.keys()}"
+
+
 def test_every_preset_is_documented_in_the_readme():
     missing = [p.value for p in PresetName if f"| {p.value} |" not in README]
     assert not missing, f"presets missing from README.md: {missing}"

@@ -38,6 +38,7 @@ class Studio:
     selected: gr.State  # the id of the shot being edited, shared by the storyboard and shots tabs
     views: list[View] = field(default_factory=list)
     changes: list[Any] = field(default_factory=list)
+    on_load: list[tuple[Callable[..., Any], list, list]] = field(default_factory=list)  # (fn, inputs, outputs)
 
     @property
     def settings(self) -> Settings:
@@ -92,6 +93,10 @@ class Studio:
     def refresh_outputs(self) -> list[gr.components.Component]:
         return [c for view in self.views for c in view.outputs]
 
+    def load(self, fn: Callable[..., Any], inputs: list, outputs: list) -> None:
+        """Run ``fn`` when a page loads too (a tab's widget whose text depends on the browser's language)."""
+        self.on_load.append((fn, inputs, outputs))
+
     def wire_refresh(self) -> None:
         outputs = self.refresh_outputs()
         for dependency, keep in self.changes:
@@ -100,6 +105,10 @@ class Studio:
 
             dependency.success(refresh, [self.project, self.selected, self.user], outputs, api_name=False,
                                queue=False, show_progress="hidden")
+
+    def wire_loads(self, demo: gr.Blocks) -> None:
+        for fn, inputs, outputs in self.on_load:
+            demo.load(fn, inputs, outputs, api_name=False, queue=False, show_progress="hidden")
 
 
 def shot_choices(project: Project) -> list[tuple[str, str]]:

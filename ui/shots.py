@@ -11,8 +11,10 @@ import actions
 from actions.shots import ShotAction
 from pipelines.video.contract import VideoOptions
 from studio.backends import VideoBackendName
+from studio.models import model_terms
 from studio.project.files import resolve_media
 from studio.project.model import Project
+from studio.settings import Settings
 from ui import reporting
 from ui.context import Studio, shot_choices
 from ui.i18n import choices, say, t, words_for
@@ -30,6 +32,25 @@ def gallery_items(project: Project, root) -> list[tuple[str, str]]:
     return items
 
 
+def weights_terms(settings: Settings, backend_name: str | None, model_ref: str | None, words: dict[str, str]) -> str:
+    """The licence of the weights a shot would be made with (``studio.models``), in the browser's language."""
+    from pipelines.video.backends import resolve
+
+    try:
+        backend = resolve(VideoBackendName(backend_name or VideoBackendName.AUTO), settings)
+    except ValueError:
+        return ""
+    if backend is VideoBackendName.STILL:
+        return say(words, "shots.terms.none")
+    default = settings.ltx_model if backend is VideoBackendName.LTX else settings.wan_model
+    model = (model_ref or "").strip() or default
+    known = model_terms(model)
+    if known is None:
+        return say(words, "shots.terms.unknown", model=model)
+    return say(words, "shots.terms", model=model, licence=known.licence,
+               terms=say(words, f"shots.terms.{known.commercial.value}"))
+
+
 def status_rows(project: Project) -> list[list]:
     return [[i, shot.status.value, shot.render.backend if shot.render else "", len(shot.candidates),
              round(shot.duration_ms / 1000, 1)] for i, shot in enumerate(project.shots, start=1)]
@@ -44,6 +65,7 @@ def build_shots_tab(studio: Studio) -> None:
                                       label=t("shots.backend"), elem_id="video_backend")
                 model = gr.Textbox(label=t("shots.model"), elem_id="video_model", placeholder=settings.ltx_model)
                 steps = gr.Number(value=0, minimum=0, maximum=100, label=t("shots.steps"), elem_id="video_steps")
+            terms = gr.Markdown(elem_id="weights_terms")
             pick = gr.Dropdown([], label=t("board.pick"), elem_id="shots_pick", interactive=True)
             with gr.Row():
                 render_all = gr.Button(t("shots.render_all"), variant="primary", elem_id="render_all")
@@ -66,6 +88,13 @@ def build_shots_tab(studio: Studio) -> None:
         with gr.Column(scale=3):
             gallery = gr.Gallery(label=t("shots.gallery"), columns=4, height=520, elem_id="shot_gallery")
     chosen = gr.State(None)  # index of the variation clicked in the gallery
+
+    def show_terms(backend_name, model_ref, request: gr.Request):
+        return weights_terms(settings, backend_name, model_ref, words_for(request))
+
+    gr.on([backend.change, model.change], show_terms, [backend, model], [terms], api_name=False, queue=False,
+          show_progress="hidden")
+    studio.load(show_terms, [backend, model], [terms])
     options = [backend, model, steps]
     state = [studio.project, studio.user, studio.selected]
 
