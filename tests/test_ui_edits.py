@@ -125,3 +125,17 @@ def test_a_users_second_job_over_the_limit_is_refused_not_queued():
             pass
     with jobs.running(me):  # the slot is free again once the job ends
         pass
+
+
+def test_the_weights_licence_shown_where_a_model_is_chosen(tmp_path):
+    from ui.i18n import EN, ZH
+    from ui.shots import weights_terms
+
+    settings = Settings.from_env({"STUDIO_DATA_DIR": str(tmp_path), "STUDIO_LTX_MODEL": "/srv/models/ltx-local"})
+    assert weights_terms(settings, "still", "", EN) == "Still-image drafts use no model weights."
+    wan = weights_terms(settings, "wan", "", EN)
+    assert "Wan-AI/Wan2.2-TI2V-5B-Diffusers" in wan and "Apache-2.0" in wan and "commercial use allowed" in wan
+    ltx = weights_terms(settings, "wan", "Lightricks/LTX-Video-0.9.7-distilled", ZH)
+    assert "LTXV Open Weights License" in ltx and "商用有条件" in ltx
+    unknown = weights_terms(settings, "ltx", "", EN)  # the operator's folder: named, never shown by its path
+    assert "ltx-local" in unknown and "/srv" not in unknown and "model card" in unknown

@@ -4,6 +4,7 @@ thumbnails, step progress with the time left, and a stop button. All of it runs 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import gradio as gr
 
@@ -32,6 +33,13 @@ def gallery_items(project: Project, root) -> list[tuple[str, str]]:
     return items
 
 
+def shown_model(model_ref: str) -> str:
+    """A model as a visitor may see it: a hub id as is, an operator's folder by its name only."""
+    from studio.safety.inputs import is_hub_id
+
+    return model_ref if is_hub_id(model_ref) else Path(model_ref).name
+
+
 def weights_terms(settings: Settings, backend_name: str | None, model_ref: str | None, words: dict[str, str]) -> str:
     """The licence of the weights a shot would be made with (``studio.models``), in the browser's language."""
     from pipelines.video.backends import resolve
@@ -46,7 +54,7 @@ def weights_terms(settings: Settings, backend_name: str | None, model_ref: str |
     model = (model_ref or "").strip() or default
     known = model_terms(model)
     if known is None:
-        return say(words, "shots.terms.unknown", model=model)
+        return say(words, "shots.terms.unknown", model=shown_model(model))
     return say(words, "shots.terms", model=model, licence=known.licence,
                terms=say(words, f"shots.terms.{known.commercial.value}"))
 
@@ -63,7 +71,8 @@ def build_shots_tab(studio: Studio) -> None:
             with gr.Row():
                 backend = gr.Dropdown(choices("backend", [b.value for b in VideoBackendName]), value="auto",
                                       label=t("shots.backend"), elem_id="video_backend")
-                model = gr.Textbox(label=t("shots.model"), elem_id="video_model", placeholder=settings.ltx_model)
+                model = gr.Textbox(label=t("shots.model"), elem_id="video_model",
+                                   placeholder=shown_model(settings.ltx_model))
                 steps = gr.Number(value=0, minimum=0, maximum=100, label=t("shots.steps"), elem_id="video_steps")
             terms = gr.Markdown(elem_id="weights_terms")
             pick = gr.Dropdown([], label=t("board.pick"), elem_id="shots_pick", interactive=True)
