@@ -117,19 +117,19 @@ def make_draft(studio: Studio, user: str, request: ScriptRequest, video: VideoOp
     """``make`` for a browser or API user: the clip in a fresh render folder, the project in the user's projects,
     saved after the storyboard (before any generation: a crash keeps it reopenable), the shots and the compose."""
 
+    saved: list[Project] = []  # the project as saved after each stage; the last is the user's
+
     def stage(result: MakeResult) -> None:
         if result.project is not None:
-            saved = studio.workspace.save(user, result.project, result.paths.root)
-            made.append(saved)
+            saved.append(studio.workspace.save(user, result.project, result.paths.root))
         if progress is not None:
             progress(result.stage.number / len(MakeStage), desc=f"{result.stage.value} done")
 
-    made: list[Project] = []
     with studio.workspace.render_output() as output:
         report = MakeProgress(stage=stage, shots=reporting.shots_progress(progress),
                               compose=reporting.frames_progress(progress))
         result = actions.make(studio.services, request, video, options, output, progress=report, cancel=cancel)
-    return dataclasses.replace(result, project=made[-1])
+    return dataclasses.replace(result, project=saved[-1])
 
 
 __all__ = ["build_idea_tab", "make_draft"]
