@@ -15,6 +15,11 @@ from tests.helpers.net import free_port
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
+# Settings a developer's own environment may hold that would change what the offline CLI does: an LLM endpoint,
+# another shot cache, other default backends, safety turned off or other safety rules.
+UNSET_FOR_OFFLINE = ("STUDIO_LLM_URL", "STUDIO_SHOT_CACHE_DIR", "STUDIO_SCRIPT_BACKEND", "STUDIO_VIDEO_BACKEND",
+                     "STUDIO_SAFETY", "STUDIO_SAFETY_RULES")
+
 
 @dataclass(frozen=True)
 class LaunchedStudio:
@@ -25,6 +30,27 @@ class LaunchedStudio:
     @property
     def renders(self) -> Path:
         return self.settings.data_dir / "renders"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """The studio's data folder (``STUDIO_DATA_DIR``) for one test, not created yet, so a test can see whether
+    anything wrote to it. A module whose tests share one shot cache, as on a user's machine, overrides it with a
+    module-scoped fixture of the same name."""
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def offline_env(monkeypatch: pytest.MonkeyPatch, data_dir: Path, tmp_path: Path) -> Path:
+    """The environment the CLI reads its settings from, offline: no hub, no script model weights (the model is a
+    folder that does not exist, so the template writer runs), no LLM endpoint, the default backends and safety
+    rules, and ``data_dir`` as ``STUDIO_DATA_DIR`` (returned)."""
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("STUDIO_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("STUDIO_SCRIPT_MODEL", str(tmp_path / "no-model"))
+    for name in UNSET_FOR_OFFLINE:
+        monkeypatch.delenv(name, raising=False)
+    return data_dir
 
 
 @pytest.fixture(scope="session")

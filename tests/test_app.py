@@ -26,6 +26,7 @@ ARTIFACTS = ROOT / "test-artifacts" / "ui"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
+HANG_GUARD_S = 120.0  # a wait that only catches a hang: generous enough for a busy shared machine
 CAPTIONS = ["第一个镜头：春天来了 🌸", "Second shot, with emoji 🎬✨", "最后一个镜头 🚀"]
 
 
@@ -88,27 +89,28 @@ def test_importing_app_does_not_load_the_compositor_or_torch():
     assert out.stdout.strip() == "[]"
 
 
-def test_python_app_py_serves_the_page_within_seconds(tmp_path):
+def test_python_app_py_serves_the_studio_page_on_the_configured_port(tmp_path):
+    """How fast it starts is bench/e2e.py's job (a ratio against a bare gr.Blocks app); here only that it does."""
     port = free_port()
     env = {**os.environ, "STUDIO_DATA_DIR": str(tmp_path / "data"), "STUDIO_PORT": str(port)}
     log = tmp_path / "server.log"
-    started = time.monotonic()
     with log.open("wb") as sink:
         server = subprocess.Popen([sys.executable, "app.py", "--host", "127.0.0.1"], cwd=ROOT, env=env,
                                   stdout=sink, stderr=subprocess.STDOUT)
     try:
-        while time.monotonic() - started < 30:
+        hang_guard = time.monotonic() + HANG_GUARD_S  # fails only when it never answers, not when it is slow
+        while True:
             assert server.poll() is None, log.read_text(errors="replace")
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
-                    page = response.read().decode()
+                    status, page = response.status, response.read().decode()
                 break
             except OSError:
+                if time.monotonic() > hang_guard:
+                    pytest.fail(f"app.py never answered on port {port} (STUDIO_PORT) in {HANG_GUARD_S:g} s: "
+                                + log.read_text(errors="replace")[-2000:])
                 time.sleep(0.2)
-        else:
-            pytest.fail("the UI did not answer within 30 s")
-        assert time.monotonic() - started < 15
-        assert "Short studio" in page
+        assert status == 200 and "Short studio" in page
         assert (tmp_path / "data" / "renders").is_dir()
     finally:
         server.terminate()
@@ -250,12 +252,13 @@ def test_stop_cancels_the_running_export_and_leaves_no_files(studio_app, client,
     before = render_folders(studio_app)
     job = client.submit(*compose_args([media["landscape"], media["portrait"], media["clip"]], "long one",
                                       shot_seconds=4.0, transition="cut"), api_name="/compose_media")
-    deadline = time.monotonic() + 60
+    hang_guard = time.monotonic() + HANG_GUARD_S  # fails only when progress never comes, not when it is slow
     while not any(unit.unit == "frames" for unit in job.status().progress_data or []):
-        assert time.monotonic() < deadline and not job.done(), "the render never reported frame progress"
+        assert not job.done(), "the render ended without ever reporting frame progress"
+        assert time.monotonic() < hang_guard, f"no frame progress in {HANG_GUARD_S:g} s: the render hangs"
         time.sleep(0.05)
     client.predict(api_name="/cancel")
     with pytest.raises(AppError) as raised:
-        job.result(timeout=60)
+        job.result(timeout=HANG_GUARD_S)
     assert str(raised.value) == "the render was cancelled; nothing was written"
     assert render_folders(studio_app) == before

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import pipelines.make
 from cli.main import main
 from pipelines.batch import (
     BatchDefaults,
@@ -30,23 +31,16 @@ from studio.project.files import load_project
 from studio.project.model import Language
 from studio.project.presets import PresetName
 from studio.settings import Settings
+from tests.helpers.hostile import tree
 
 OFFLINE = ("--backend", "template", "--video-backend", "still")
 DRAFT = ("--preset", "draft", "--seconds", "15", *OFFLINE)
+pytestmark = pytest.mark.usefixtures("offline_env")  # tests/conftest.py, on this module's data_dir
 
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("batch-data")  # one shot cache for the module, as on a user's machine
-
-
-@pytest.fixture(autouse=True)
-def offline_env(monkeypatch, data_dir, tmp_path):
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setenv("STUDIO_DATA_DIR", str(data_dir))
-    monkeypatch.setenv("STUDIO_SCRIPT_MODEL", str(tmp_path / "no-model"))
-    for name in ("STUDIO_LLM_URL", "STUDIO_SHOT_CACHE_DIR", "STUDIO_SCRIPT_BACKEND", "STUDIO_VIDEO_BACKEND"):
-        monkeypatch.delenv(name, raising=False)
 
 
 def _batch(capsys, ideas: Path, out: Path, *flags: str) -> tuple[int, str, dict]:
@@ -62,7 +56,11 @@ def _shot_media(out: Path, entry: dict) -> list[str]:
     return [shot.media for shot in project.shots]
 
 
-def test_a_text_list_becomes_one_draft_per_idea_and_a_rerun_resumes(capsys, tmp_path):
+def _without_summary(snapshot: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+    return {path: facts for path, facts in snapshot.items() if path != "summary.json"}
+
+
+def test_a_text_list_becomes_one_draft_per_idea_and_a_rerun_resumes(capsys, tmp_path, data_dir, monkeypatch):
     ideas = tmp_path / "ideas.txt"
     ideas.write_text("# ideas for this week\nA tiny robot finds one living flower\n\n一只橘猫在海边学冲浪\n",
                      encoding="utf-8")
@@ -82,13 +80,18 @@ def test_a_text_list_becomes_one_draft_per_idea_and_a_rerun_resumes(capsys, tmp_
     streams = json.loads(subprocess.run(probe, capture_output=True, check=True).stdout)["streams"]
     assert [(s["codec_name"], s.get("width"), s.get("height")) for s in streams][0] == ("h264", 540, 960)
 
-    # the same command again: nothing is made, nothing is touched
+    # the same command again: nothing is made, nothing is touched (only the summary is rewritten)
     videos = [out / e["video"] for e in summary["items"]]
     stamps = [v.stat().st_mtime_ns for v in videos]
-    code, text, again = _batch(capsys, ideas, out, *DRAFT)
+    outputs, cache = _without_summary(tree(out)), tree(data_dir)
+    made: list[str] = []
+    with monkeypatch.context() as patch:
+        patch.setattr(pipelines.make, "make_short", lambda request, *a, **k: made.append(request.idea))
+        code, text, again = _batch(capsys, ideas, out, *DRAFT)
     assert code == 0 and [e["status"] for e in again["items"]] == ["skipped", "skipped"]
-    assert all(e["elapsed_s"] < 0.5 for e in again["items"]) and again["elapsed_s"] < 1.0
-    assert [v.stat().st_mtime_ns for v in videos] == stamps and "2 skipped" in text
+    assert made == [], "a finished item was made again"
+    assert _without_summary(tree(out)) == outputs and tree(data_dir) == cache, "a skipped item touched its files"
+    assert [e["video"] for e in again["items"]] == [e["video"] for e in summary["items"]] and "2 skipped" in text
 
     # a lost clip is made again from the same seed: every shot comes from the cache
     shots_before = _shot_media(out, summary["items"][0])

@@ -1,14 +1,16 @@
 """Concurrency: 8 gradio_client clients on loopback each ask the real server (``python app.py``) for a 15 s
-draft at the same moment. Every job succeeds within a bound, each gets its own clip and project (its own idea
-in its prompts and captions, its own paths and bytes: no cross-talk), and the server's process tree (python
-plus its ffmpeg children) stays under a memory bound while the jobs queue.
+draft at the same moment. Every job succeeds (eight users with one job each are all admitted: none is refused by
+another's ``STUDIO_MAX_JOBS_PER_USER`` slot), each gets its own clip and project (its own idea in its prompts and
+captions, its own seed, paths and bytes: no cross-talk), and the server's process tree (python plus its ffmpeg
+children) stays under a memory bound while the jobs queue.
 
-Why these bounds: ``make_short`` runs in the "gpu" queue, one job at a time by default
-(``STUDIO_GPU_CONCURRENCY=1``), so 8 jobs take about 8 times one. Measured here (2 shared cores, load average
-7-9 from other test runs): the 8 drafts in 37.8 s (latencies 6.6 s to 37.8 s, about 4.5 s apart), the tree's peak
-670 MiB on this cold server (its first job loads the compositor, fonts and encoders; bench/load.py measures
-440-485 MiB warm, 305-330 MiB idle). ``JOBS_WITHIN_S`` leaves 2.4x the measured wall time for a busier machine;
-``PEAK_RSS_MB`` leaves 1.35x the cold peak: jobs escaping the queue (8 frame pipelines and x264 encoders at
+How long the jobs take is not asserted: that is bench/load.py's (throughput and latency at 1, 4 and 8 clients, as
+ratios against one client in the same run). ``HANG_GUARD_S`` only ends a run that would never finish.
+
+Why the memory bound: ``make_short`` runs in the "gpu" queue, one job at a time by default
+(``STUDIO_GPU_CONCURRENCY=1``). Measured here (2 shared cores): the tree's peak was 670 MiB on this cold server
+(its first job loads the compositor, fonts and encoders; bench/load.py measures 440-485 MiB warm, 305-330 MiB
+idle). ``PEAK_RSS_MB`` leaves 1.35x the cold peak: jobs escaping the queue (8 frame pipelines and x264 encoders at
 once) or a leak of ~30 MiB a job would cross it.
 """
 
@@ -24,7 +26,7 @@ from pathlib import Path
 from tests.helpers.server import AppProcess, RssSampler
 
 CLIENTS = 8
-JOBS_WITHIN_S = 90.0
+HANG_GUARD_S = 900.0  # not a speed bound: 8 drafts take well under a minute alone, minutes on a busy machine
 PEAK_RSS_MB = 900.0
 SUBJECTS = ("lighthouse", "violin", "bicycle", "volcano", "submarine", "teapot", "kite", "glacier")
 
@@ -39,39 +41,34 @@ def test_eight_clients_make_drafts_at_once(tmp_path):
     from gradio_client import Client
 
     results: dict[int, object] = {}
-    latency: dict[int, float] = {}
     with AppProcess(tmp_path / "data", tmp_path / "app.log") as app:
         clients = [Client(app.url, verbose=False, download_files=False) for _ in range(CLIENTS)]
         barrier = threading.Barrier(CLIENTS)
 
         def run(i: int) -> None:
             barrier.wait()
-            started = time.monotonic()
             try:
                 results[i] = clients[i].predict(f"A tiny {SUBJECTS[i]} goes on an adventure", 15, "draft", "vlog",
                                                 "en", "", False, "still", "", 0, 0, 0, 0, 100 + i,
                                                 api_name="/make_short")
             except Exception as err:  # noqa: BLE001 (every failure is reported below, not just the first)
                 results[i] = err
-            latency[i] = time.monotonic() - started
 
         sampler = RssSampler(app.proc.pid)
         sampler.start()
-        started = time.monotonic()
-        threads = [threading.Thread(target=run, args=(i,)) for i in range(CLIENTS)]
+        threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(CLIENTS)]
         for thread in threads:
             thread.start()
+        hang_guard = time.monotonic() + HANG_GUARD_S
         for thread in threads:
-            thread.join(timeout=JOBS_WITHIN_S * 2)
-        wall = time.monotonic() - started
+            thread.join(timeout=max(0.0, hang_guard - time.monotonic()))
+        hung = [i for i, thread in enumerate(threads) if thread.is_alive()]  # before the server stops
         peak_mb = sampler.stop() / 2**20
 
+    assert not hung, f"clients {hung} never got an answer in {HANG_GUARD_S:g} s: the server hangs"
     failures = {i: r for i, r in results.items() if isinstance(r, Exception)}
     assert len(results) == CLIENTS and not failures, failures
-    assert wall <= JOBS_WITHIN_S, f"{CLIENTS} drafts took {wall:.1f} s (latencies {sorted(latency.values())})"
-    print(f"{CLIENTS} drafts in {wall:.1f} s, latencies {sorted(round(v, 1) for v in latency.values())}, "
-          f"peak tree RSS {peak_mb:.0f} MiB")
-    assert peak_mb <= PEAK_RSS_MB, f"peak tree RSS {peak_mb:.0f} MiB"
+    assert peak_mb <= PEAK_RSS_MB, f"peak tree RSS {peak_mb:.0f} MiB: jobs escaped the queue, or a leak"
 
     videos, projects, digests = set(), set(), set()
     for i, (video, files, status) in results.items():

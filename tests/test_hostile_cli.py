@@ -15,17 +15,25 @@ from tests.helpers import hostile
 from tests.helpers.media import make_image
 
 CLI = [c for c in hostile.all_cases() if "cli" in c.surfaces]
+CLI_KINDS = ("shot", "music", "voiceover", "project", "idea", "llm_url", "script_model", "video_model")  # _argv's
 BUNDLES = [c for c in hostile.all_cases() if "domain" in c.surfaces]
 TEXT_SHOT = {"id": "t1", "visual_prompt": "a paper boat on a rainy street", "duration_ms": 1000}
 
 
-def test_the_corpus_has_at_least_50_cases_across_every_category():
+def test_every_case_names_a_one_line_sentence_and_goes_only_where_its_kind_is_taken():
     cases = hostile.all_cases()
-    assert len(cases) >= 50, len(cases)
+    assert len(cases) >= 50, len(cases)  # the corpus may grow, never shrink
     assert len({c.id for c in cases}) == len(cases), "case ids are unique"
-    kinds = {c.kind for c in cases}
-    assert {"shot", "music", "voiceover", "project", "idea", "llm_url", "script_model", "video_model",
-            "bundle"} <= kinds
+    assert {c.kind for c in cases} == {*CLI_KINDS, "bundle"}
+    for case in cases:
+        assert case.needle.strip() and "\n" not in case.needle, f"{case.id}: no one-line sentence to look for"
+        if case.kind == "bundle":
+            assert case.surfaces == ("domain",), f"{case.id}: only the importer opens bundles"
+        elif case.kind in ("llm_url", "script_model"):
+            assert case.surfaces == ("cli",), f"{case.id}: no endpoint takes a URL or a script model from a visitor"
+        else:
+            assert case.surfaces and set(case.surfaces) <= {"cli", "api"}, case.id
+    assert {c.kind for c in CLI} == set(CLI_KINDS), "every kind the CLI reads has cases"
 
 
 @pytest.fixture()

@@ -24,21 +24,12 @@ from studio.settings import Settings
 from tests.helpers.media import make_tone
 
 DRAFT = ("--preset", "draft", "--seconds", "15", "--backend", "template", "--video-backend", "still")
+pytestmark = pytest.mark.usefixtures("offline_env")  # tests/conftest.py, on this module's data_dir
 
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("make-data")  # one shot cache for the module, as on a user's machine
-
-
-@pytest.fixture(autouse=True)
-def offline_env(monkeypatch, data_dir, tmp_path):
-    """The CLI reads its settings from the environment: no model weights, no LLM endpoint, our own cache."""
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setenv("STUDIO_DATA_DIR", str(data_dir))
-    monkeypatch.setenv("STUDIO_SCRIPT_MODEL", str(tmp_path / "no-model"))
-    for name in ("STUDIO_LLM_URL", "STUDIO_SHOT_CACHE_DIR", "STUDIO_SCRIPT_BACKEND", "STUDIO_VIDEO_BACKEND"):
-        monkeypatch.delenv(name, raising=False)
 
 
 def _make(capsys, out: Path, idea: str, *flags: str) -> tuple[int, str, str]:

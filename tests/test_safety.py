@@ -87,10 +87,21 @@ def test_trivial_evasions_fail(text):
     assert _rule(text) == "minors-sexual"
 
 
-@pytest.mark.parametrize("text", ["ｐｏｒｎ", "p0rn", "P O R N", "p\u00adorn", "色\u200b情",
-                                  "Ｔａｙｌｏｒ Ｓｗｉｆｔ"])
-def test_evasions_of_the_other_rules_fail(text):
-    assert _rule(text) is not None
+@pytest.mark.parametrize("text, rule", [
+    ("ｐｏｒｎ", "sexual-explicit"),  # full-width
+    ("p0rn", "sexual-explicit"),  # leetspeak
+    ("P O R N", "sexual-explicit"),  # spaced out
+    ("p\u00adorn", "sexual-explicit"),  # a soft hyphen
+    ("色\u200b情", "sexual-explicit"),  # zero-width space
+    ("Ｔａｙｌｏｒ Ｓｗｉｆｔ", "real-person"),  # full-width
+    ("Tay\u200blor Swift", "real-person"),  # zero-width space
+    ("e l o n  m u s k", "real-person"),  # spaced out
+    ("Еlon Musk", "real-person"),  # a Cyrillic Е
+    ("T4ylor Sw1ft", "real-person"),  # leetspeak
+    ("习 近 平", "real-person"),  # spaces between Chinese characters
+])
+def test_evasions_of_the_other_rules_fail(text, rule):
+    assert _rule(text) == rule
 
 
 # -- no false positives -------------------------------------------------------------------------------
@@ -161,9 +172,16 @@ def test_the_refusal_names_the_rule_and_not_the_text(settings, caplog):
 
 
 def test_safety_off_lets_the_text_through(tmp_path):
+    on = Settings.from_env({"STUDIO_DATA_DIR": str(tmp_path)})
     off = Settings.from_env({"STUDIO_DATA_DIR": str(tmp_path), "STUDIO_SAFETY": "off"})
-    check_fields([("idea", SECRET)], off)
-    check_generation("a photo of Taylor Swift", "", off, where="shot 1 prompt")
+    with pytest.raises(SafetyRefusal) as refused:  # the same texts are refused with the default settings...
+        check_fields([("idea", SECRET)], on)
+    assert refused.value.rule_id == "minors-sexual"
+    with pytest.raises(SafetyRefusal) as refused:
+        check_generation("a photo of Taylor Swift", "", on, where="shot 1 prompt")
+    assert refused.value.rule_id == "real-person"
+    assert check_fields([("idea", SECRET)], off) is None  # ...and pass with safety off (a refusal raises)
+    assert check_generation("a photo of Taylor Swift", "", off, where="shot 1 prompt") is None
 
 
 def test_a_user_rules_file_adds_names_and_turns_rules_off(tmp_path):
@@ -217,9 +235,9 @@ def _writers(settings: Settings, writer: _Recording) -> ScriptWriters:
 def test_write_refuses_the_users_text_before_the_writer_runs(settings, field):
     writer = _Recording()
     values = {"idea": "A day at the park", field: "Elon Musk eats a burger. Then he waves."}
-    with pytest.raises(SafetyRefusal, match="real-person"):
+    with pytest.raises(SafetyRefusal, match="real-person") as refused:
         _writers(settings, writer).write(ScriptRequest(seconds=15, preset=PresetName.DRAFT, **values))
-    assert writer.calls == []
+    assert refused.value.rule_id == "real-person" and writer.calls == []
 
 
 def test_write_refuses_what_a_writer_produced(settings):
@@ -232,13 +250,13 @@ def test_write_refuses_what_a_writer_produced(settings):
 
 def test_enhance_checks_its_input_and_its_output(settings):
     writer = _Recording()
-    with pytest.raises(SafetyRefusal, match="shot prompt"):
+    with pytest.raises(SafetyRefusal, match="shot prompt") as refused:
         _writers(settings, writer).enhance("a photo of Trump at a rally")
-    assert writer.calls == []
+    assert refused.value.rule_id == "real-person" and writer.calls == []
     writer = _Recording(poison="a realistic portrait of Taylor Swift")
-    with pytest.raises(SafetyRefusal, match="enhanced prompt"):
+    with pytest.raises(SafetyRefusal, match="enhanced prompt") as refused:
         _writers(settings, writer).enhance("a singer on a stage")
-    assert writer.calls == ["enhance"]
+    assert refused.value.rule_id == "real-person" and writer.calls == ["enhance"]
 
 
 def test_render_shots_refuses_an_edited_prompt_before_generating(settings, tmp_path):
@@ -257,26 +275,16 @@ def test_render_shots_checks_the_bible_carried_into_each_prompt(settings, tmp_pa
     board = {"bible": Bible(characters=(BibleEntry(name="host", description="looks exactly like Jackie Chan"),))}
     project = Project(preset=PresetName.DRAFT, storyboard=board).with_shots([
         Shot(visual_prompt="host waves at the camera", duration_ms=2000)])
-    with pytest.raises(SafetyRefusal, match="real-person"):
+    with pytest.raises(SafetyRefusal, match="real-person") as refused:
         render_shots(project, tmp_path, VideoOptions(backend="still"), Services(settings))
-    assert not (settings.data_dir / "shots").exists()
+    assert refused.value.rule_id == "real-person" and not (settings.data_dir / "shots").exists()
 
 
 # -- the CLI ------------------------------------------------------------------------------------------
 
-@pytest.fixture
-def cli_env(monkeypatch, tmp_path) -> Path:
-    data = tmp_path / "data"
-    monkeypatch.setenv("STUDIO_DATA_DIR", str(data))
-    monkeypatch.setenv("STUDIO_SCRIPT_MODEL", str(tmp_path / "no-model"))
-    for name in ("STUDIO_LLM_URL", "STUDIO_SHOT_CACHE_DIR", "STUDIO_SCRIPT_BACKEND", "STUDIO_VIDEO_BACKEND",
-                 "STUDIO_SAFETY", "STUDIO_SAFETY_RULES"):
-        monkeypatch.delenv(name, raising=False)
-    return data
-
-
 @pytest.mark.parametrize("command, output", [("script", "board.json"), ("make", "clip.mp4")])
-def test_cli_refuses_an_unsafe_idea_in_one_line_and_writes_nothing(capsys, tmp_path, cli_env, command, output):
+def test_cli_refuses_an_unsafe_idea_in_one_line_and_writes_nothing(capsys, tmp_path, offline_env, command,
+                                                                  output):
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     flags = ["--preset", "draft", "--seconds", "15", "--backend", "template"]
@@ -287,7 +295,7 @@ def test_cli_refuses_an_unsafe_idea_in_one_line_and_writes_nothing(capsys, tmp_p
     lines = stderr.strip().splitlines()
     assert code == 2 and len(lines) == 1 and lines[0].startswith("error: "), stderr
     assert "minors-sexual" in lines[0] and "Zanzibar" not in lines[0] and "萝莉" not in lines[0]
-    assert not stdout and list(out_dir.iterdir()) == [] and not cli_env.exists()
+    assert not stdout and list(out_dir.iterdir()) == [] and not offline_env.exists()
 
 
 def test_the_shipped_rules_file_is_documented_data():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
@@ -66,12 +65,11 @@ def test_long_ideas_keep_every_sentence_in_order_in_the_voiceover(settings):
     assert "".join(s.voiceover for s in board.shots) == IDEAS["zh_long"]
 
 
-def test_template_is_deterministic_and_fast(settings):
+def test_template_is_deterministic(settings):
+    # its speed is bench/script.py's (a ratio against validating the storyboard's JSON, target < 50 ms)
     request = ScriptRequest(idea=IDEAS["en_long"], seconds=60, style=ScriptStyle.ANIME)
     first = ScriptWriters(settings).write(request).storyboard
-    started = time.perf_counter()
     second = ScriptWriters(settings).write(request).storyboard
-    assert time.perf_counter() - started < 0.5  # the bench holds the real target (50 ms); this catches a regression
     assert first == second
     assert STYLE_LOOKS[ScriptStyle.ANIME] == first.bible.look
 
