@@ -54,6 +54,17 @@ def offline_env(monkeypatch: pytest.MonkeyPatch, data_dir: Path, tmp_path: Path)
 
 
 @pytest.fixture(scope="session")
+def tiny_chat_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny random-weight Qwen2 chat model saved with save_pretrained: the local script writer's model."""
+    import torch
+
+    from tests.helpers.tiny_llm import build_tiny_chat_model
+
+    torch.set_num_threads(1)
+    return build_tiny_chat_model(tmp_path_factory.mktemp("tiny-chat") / "model")
+
+
+@pytest.fixture(scope="session")
 def tiny_ltx(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny random-weight LTX saved with save_pretrained: the launched studio's configured LTX model."""
     from tests.helpers.tiny_video import save_tiny_models

@@ -17,23 +17,14 @@ from studio.errors import ScriptBackendError, ScriptCancelled
 from studio.project.model import Bible, Project
 from studio.project.timeline import build_timeline
 from studio.settings import Settings
-from tests.helpers.tiny_llm import build_tiny_chat_model
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
-@pytest.fixture(scope="session")
-def tiny_model_dir(tmp_path_factory):
-    import torch
-
-    torch.set_num_threads(1)
-    return build_tiny_chat_model(tmp_path_factory.mktemp("tiny-chat") / "model")
-
-
 @pytest.fixture(scope="module")
-def writers(tiny_model_dir, tmp_path_factory) -> ScriptWriters:
+def writers(tiny_chat_model, tmp_path_factory) -> ScriptWriters:
     settings = Settings.from_env({"STUDIO_DATA_DIR": str(tmp_path_factory.mktemp("data")),
-                                  "STUDIO_SCRIPT_MODEL": str(tiny_model_dir)})
+                                  "STUDIO_SCRIPT_MODEL": str(tiny_chat_model)})
     return ScriptWriters(settings)  # one model load for the module, as the UI keeps one
 
 

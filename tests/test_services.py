@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 import actions
 from pipelines.batch import BatchDefaults
 from pipelines.make import MakeOptions
@@ -16,18 +14,9 @@ from pipelines.video.contract import VideoOptions, VideoTask
 from studio.backends import ScriptBackendName, VideoBackendName
 from studio.project.presets import PresetName
 from studio.settings import Settings
-from tests.helpers.tiny_llm import build_tiny_chat_model
 
 
-@pytest.fixture(scope="module")
-def tiny_chat(tmp_path_factory):
-    import torch
-
-    torch.set_num_threads(1)
-    return build_tiny_chat_model(tmp_path_factory.mktemp("tiny-chat") / "model")
-
-
-def test_two_storyboards_an_enhance_and_a_three_item_batch_load_the_script_model_once(tiny_chat, tmp_path,
+def test_two_storyboards_an_enhance_and_a_three_item_batch_load_the_script_model_once(tiny_chat_model, tmp_path,
                                                                                        monkeypatch):
     import transformers
 
@@ -40,7 +29,7 @@ def test_two_storyboards_an_enhance_and_a_three_item_batch_load_the_script_model
 
     monkeypatch.setattr(transformers.AutoModelForCausalLM, "from_pretrained", classmethod(counting))
     services = Services(Settings.from_env({"STUDIO_DATA_DIR": str(tmp_path / "data"),
-                                           "STUDIO_SCRIPT_MODEL": str(tiny_chat),
+                                           "STUDIO_SCRIPT_MODEL": str(tiny_chat_model),
                                            "STUDIO_SCRIPT_BACKEND": "local", "STUDIO_VIDEO_BACKEND": "still"}))
     request = ScriptRequest(idea="A paper boat sails down a rainy street", seconds=15, shots=3, seed=5)
 
@@ -58,7 +47,7 @@ def test_two_storyboards_an_enhance_and_a_three_item_batch_load_the_script_model
     notes = [json.loads((batch.out_dir / item.item.slug / "batch-item.json").read_text())
              for item in batch.items]
     assert all(n["made_with"]["options"]["script_backend"] == "local" for n in notes), "the batch used the model"
-    assert loads == [str(tiny_chat)], f"the script model loaded {len(loads)} times"
+    assert loads == [str(tiny_chat_model)], f"the script model loaded {len(loads)} times"
     assert services.scripts.writer(ScriptBackendName.LOCAL).loads == 1
 
 
