@@ -47,6 +47,7 @@ from pipelines.script.prompts import ScriptStyle
 from studio.errors import ProjectValidationError, RenderCancelled, ScriptCancelled, StudioError
 from studio.project.model import Language
 from studio.project.presets import PresetName
+from studio.values import choice, whole
 
 if TYPE_CHECKING:
     from pipelines.make import MakeResult
@@ -238,15 +239,15 @@ def _csv_item(index: int, line: int, header: list[str], row: list[str]) -> Batch
                              'contains commas: "a, b")')
         if not idea:
             raise ValueError("the idea is empty")
-        values: dict[str, Any] = {}
+        values: dict[str, Any] = {}  # read like every face's values (studio.values); blank cells: the defaults
         if cells.get("seconds"):
-            values["seconds"] = _number(cells["seconds"], "seconds")
+            values["seconds"] = whole("seconds", cells["seconds"])
         if cells.get("seed"):
-            values["seed"] = _number(cells["seed"], "seed")
+            values["seed"] = whole("seed", cells["seed"], signed=True)
         for column, enum, key in (("lang", Language, "language"), ("preset", PresetName, "preset"),
                                   ("style", ScriptStyle, "style")):
             if cells.get(column):
-                values[key] = _choice(cells[column], enum, column)
+                values[key] = choice(column, enum, cells[column].lower(), None)
         if cells.get("beat_sync"):
             flag = cells["beat_sync"].lower()
             if flag not in _TRUE | _FALSE:
@@ -256,22 +257,9 @@ def _csv_item(index: int, line: int, header: list[str], row: list[str]) -> Batch
             values["music"] = cells["music"]
         if cells.get("caption_style"):
             values["caption_style"] = cells["caption_style"]
-    except ValueError as err:
+    except (ValueError, ProjectValidationError) as err:
         return BatchItem(index=index, line=line, idea=idea or "(no idea)", error=f"line {line}: {err}")
     return BatchItem(index=index, line=line, idea=idea, **values)
-
-
-def _number(value: str, column: str) -> int:
-    if not re.fullmatch(r"-?\d+(\.0*)?", value):
-        raise ValueError(f"{column} {value!r} is not a whole number")
-    return int(value.split(".")[0])
-
-
-def _choice(value: str, enum: type[StrEnum], column: str) -> Any:
-    try:
-        return enum(value.strip().lower())
-    except ValueError:
-        raise ValueError(f"{column} {value!r} is not one of {', '.join(e.value for e in enum)}") from None
 
 
 # -- 2. run -----------------------------------------------------------------------------------------

@@ -120,7 +120,8 @@ def test_csv_rows_carry_their_own_settings_and_a_bad_row_does_not_stop_the_other
     code, text, summary = _batch(capsys, ideas, out, *OFFLINE)
     assert code == 1, text
     bad, good, missing = summary["items"]
-    assert (bad["status"], bad["line"], bad["error"]) == ("failed", 2, "line 2: seconds 'abc' is not a whole number")
+    assert (bad["status"], bad["line"]) == ("failed", 2)
+    assert bad["error"] == "line 2: the seconds must be a whole number, not 'abc'"
     assert bad["idea"] == "A cat, a dog and a very long walk"
     assert good["status"] == "ok" and good["seed"] == 4 and abs(good["duration_s"] - 15) <= 0.5
     assert missing["status"] == "failed" and "no_such_track" in missing["error"] and missing["video"] is None
@@ -128,7 +129,7 @@ def test_csv_rows_carry_their_own_settings_and_a_bad_row_does_not_stop_the_other
     project, _ = load_project(out / good["folder"] / f"{good['folder']}.project.json")
     assert project.preset is PresetName.DRAFT and project.language is Language.ZH
     assert project.shots[0].seed == 4 and "anime" in project.storyboard.bible.look.lower()
-    assert "line 2: seconds 'abc' is not a whole number" in text and "1 ok, 2 failed" in text
+    assert "line 2: the seconds must be a whole number, not 'abc'" in text and "1 ok, 2 failed" in text
 
 
 @pytest.mark.parametrize("content, message", [
@@ -161,7 +162,8 @@ def test_pasted_text_is_csv_only_when_it_starts_with_a_header():
         (5, "c", None, None, None, "line 5: beat_sync 'maybe' is not yes or no"),
         (6, "multi\nline", None, None, None, None),
     ]
-    assert parse_ideas("idea,preset\nx,tiktokk\n")[0].error.startswith("line 2: preset 'tiktokk' is not one of")
+    assert parse_ideas("idea,preset\nx,tiktokk\n")[0].error.startswith(
+        "line 2: unknown preset 'tiktokk'; choose one of: douyin")
     assert [i.idea for i in parse_ideas("Idea\nA boat\n")] == ["A boat"]  # a one-column CSV is still CSV
     assert parse_ideas("idea,seconds\nx,15,extra\n")[0].error.startswith("line 2: 3 cells but the header names 2")
 
