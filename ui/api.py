@@ -40,23 +40,26 @@ _FILES: dict[str, Callable[[], gr.components.Component]] = {
 _SKIP = {"request", "progress"}
 
 
-def _inputs(fn: Callable[..., Any]) -> list[gr.components.Component]:
-    """One hidden component per API parameter of ``fn``, in order: a default makes the parameter optional."""
+def _inputs(fn: Callable[..., Any], made: dict[tuple, gr.components.Component]) -> list[gr.components.Component]:
+    """One hidden component per API parameter of ``fn``, in order: a default makes the parameter optional.
+    Endpoints share a component where name, kind and default agree (``made``), so the page stays small."""
     components = []
     for name, param in inspect.signature(fn).parameters.items():
         if name in _SKIP:
             continue
-        if name in _FILES:
-            components.append(_FILES[name]())
-            continue
         value = None if param.default is inspect.Parameter.empty else param.default
         kind = str(param.annotation)
-        if kind.startswith("bool"):
-            components.append(gr.Checkbox(bool(value), label=name))
-        elif kind.startswith(("float", "int")):
-            components.append(gr.Number(value, label=name))
-        else:
-            components.append(gr.Textbox(value, label=name))
+        key = (name, kind, value)
+        if key not in made:
+            if name in _FILES:
+                made[key] = _FILES[name]()
+            elif kind.startswith("bool"):
+                made[key] = gr.Checkbox(bool(value), label=name)
+            elif kind.startswith(("float", "int")):
+                made[key] = gr.Number(value, label=name)
+            else:
+                made[key] = gr.Textbox(value, label=name)
+        components.append(made[key])
     return components
 
 
@@ -367,7 +370,8 @@ def build_api(studio: Studio) -> None:
             (make_short, [video_out, files_out, status_out], studio.gpu),
             (compose_media, [video_out, files_out, status_out], studio.cpu),
         )
+        made: dict[tuple, gr.components.Component] = {}
         for fn, outputs, queue in endpoints:
-            trigger.click(fn, _inputs(fn), outputs, api_name=fn.__name__, **queue)
+            trigger.click(fn, _inputs(fn, made), outputs, api_name=fn.__name__, **queue)
     # Not queued: it must get through while this session's job holds its queue slot.
     trigger.click(studio.jobs.cancel, api_name="cancel", queue=False)
