@@ -57,3 +57,14 @@ def test_shots_without_captions_leave_no_cue():
 def test_empty_project_is_refused():
     with pytest.raises(ProjectValidationError, match="no shots"):
         build_timeline(Project())
+
+
+def test_a_cut_lands_on_the_first_frame_at_or_after_it_as_the_compositor_renders():
+    from studio.project.timeline import first_frame, frame_count, frame_time_ms
+
+    for fps in (24, 25, 30, 60):
+        for t_ms in (0, 1, 33, 333, 334, 1000, 1499, 1500, 29_999, 87_654):
+            n = first_frame(t_ms, fps)
+            assert frame_time_ms(n, fps) >= t_ms and (n == 0 or frame_time_ms(n - 1, fps) < t_ms), (fps, t_ms)
+    assert first_frame(1000, 30) == 30 and first_frame(1001, 30) == 31 and first_frame(100, 30) == 3
+    assert frame_count(30_000, 30) == 900 and frame_count(10, 30) == 1

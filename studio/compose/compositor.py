@@ -43,7 +43,7 @@ from studio.project.files import project_json, resolve_media, save_project
 from studio.project.limits import check_project_limits
 from studio.project.model import CaptionPosition, LabelPosition, Project, Transition
 from studio.project.presets import PlatformPreset, get_preset
-from studio.project.timeline import Timeline, build_timeline
+from studio.project.timeline import Timeline, build_timeline, frame_count, frame_time_ms
 from studio.scratch import fsync_file, owner_tag, sweep_stale
 from studio.settings import Settings
 from studio.sound.beat_sync import BeatSyncReport, snap_to_beats
@@ -335,7 +335,7 @@ def _render_frames(plan: RenderPlan, settings: Settings, encoder: Encoder, total
             for n in range(total):
                 if stop.is_set():
                     return
-                frames.put(renderer.frame_at(n * 1000 / fps).tobytes())
+                frames.put(renderer.frame_at(frame_time_ms(n, fps)).tobytes())
             frames.put(None)
         except BaseException as err:  # handed to the consumer, which re-raises it
             frames.put(err)
@@ -485,7 +485,7 @@ def compose(project: Project, output: str | os.PathLike[str], *, settings: Setti
         if project.storyboard.title:
             metadata["title"] = project.storyboard.title
         fps = preset.fps
-        total = max(1, round(timeline.duration_ms * fps / 1000))
+        total = frame_count(timeline.duration_ms, fps)
         video_tmp = job_dir / "video.mp4"
         job = EncodeJob(video_tmp, preset.width, preset.height, fps, wav, preset.encoder, metadata)
         with Encoder(settings.ffmpeg_exe(), job) as encoder:

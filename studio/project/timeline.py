@@ -13,6 +13,25 @@ from dataclasses import dataclass
 from studio.errors import ProjectValidationError
 from studio.project.model import Project, Shot, Transition
 
+# -- milliseconds and frames: one rule for the compositor and every exporter --------------------------------
+# Frame n of a clip shows the picture at n * 1000 / fps ms, and a clip of d ms has round(d * fps / 1000) frames;
+# so a cut (a span's start) at t ms lands on the first frame at or after t. An editor hand-off that puts a cut on
+# first_frame(t) shows the new shot on exactly the frame our MP4 does.
+
+def frame_time_ms(frame: int, fps: int) -> float:
+    """When frame ``frame`` is shown, in ms from the start."""
+    return frame * 1000 / fps
+
+
+def frame_count(duration_ms: int, fps: int) -> int:
+    """How many frames a clip of ``duration_ms`` has at ``fps`` (at least one)."""
+    return max(1, round(duration_ms * fps / 1000))
+
+
+def first_frame(t_ms: int, fps: int) -> int:
+    """The first frame shown at or after ``t_ms`` (exact integer arithmetic: no float rounding at a cut)."""
+    return -(-int(t_ms) * int(fps) // 1000)
+
 
 @dataclass(frozen=True)
 class ShotSpan:
