@@ -230,7 +230,7 @@ def build_request(ctx: _Context, project: Project, index: int, seed: int) -> tup
         guidance_scale=ctx.options.guidance_scale, seed=seed, strength=ctx.options.strength,
     )
     spec = ShotSpec(index=index, duration_ms=shot.duration_ms, camera_move=shot.camera_move,
-                    visual_prompt=shot.visual_prompt, source=source,
+                    visual_prompt=shot.visual_prompt, language=project.resolved_language(), source=source,
                     clip_fps=float(ctx.options.fps or get_preset(project.preset).fps))
     request, key_extra = ctx.backend.prepare(request, spec)
     key_source: dict[str, Any] = {"kind": source.value, **key_extra}

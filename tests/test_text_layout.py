@@ -87,9 +87,18 @@ def test_characters_no_font_covers_are_reported_not_drawn_as_tofu() -> None:
 # --- line breaking ---------------------------------------------------------------------------
 
 
-def test_cjk_breaks_between_any_characters_and_no_line_exceeds_the_width() -> None:
+def test_chinese_breaks_between_words_and_no_line_exceeds_the_width() -> None:
     lines = texts(break_lines(clusters("我们今天一起去公园散步吧"), 50, measure, balance=False))
-    assert lines == ["我们今天一", "起去公园散", "步吧"]
+    assert lines == ["我们今天", "一起去公园", "散步吧"]  # not 我们今天一|起去公园散|步吧: 一起 and 散步 stay whole
+    assert texts(break_lines(clusters("霓虹灯下的城市"), 50, measure, balance=False)) == ["霓虹灯下的", "城市"]
+
+
+def test_a_chinese_word_breaks_when_keeping_it_whole_would_cost_a_line() -> None:
+    # 5 characters a line: three whole words of 3 need three lines; breaking inside one needs two
+    lines = texts(break_lines(clusters("霓虹灯霓虹灯霓虹灯"), 50, measure, balance=False))
+    assert lines == ["霓虹灯霓虹", "灯霓虹灯"]
+    japanese = texts(break_lines(clusters("きょうはいいてんきですね"), 50, measure, balance=False))
+    assert japanese == ["きょうはい", "いてんきで", "すね"]  # kana keep breaking between any two characters
 
 
 def test_latin_breaks_at_spaces_and_drops_the_spaces_at_line_edges() -> None:
@@ -134,7 +143,7 @@ def test_balanced_breaking_evens_out_lines_without_adding_one() -> None:
     text = "这是一个很长的字幕需要两行"  # 13 characters at 10 px
     greedy = texts(break_lines(clusters(text), 120, measure, balance=False))
     balanced = texts(break_lines(clusters(text), 120, measure, balance=True))
-    assert [len(x) for x in greedy] == [12, 1]
+    assert [len(x) for x in greedy] == [11, 2]  # 两行 is one word: it moves down whole
     assert len(balanced) == 2 and abs(len(balanced[0]) - len(balanced[1])) <= 1
 
 

@@ -124,7 +124,8 @@ def test_every_endpoint_needs_only_what_it_cannot_do_without(client):
 def test_api_defaults_are_the_uis(studio_app, client):
     """The defaults a client gets are the values the browser's widgets start with, read from the same app."""
     endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
-    widgets = {b.elem_id: b.value for b in studio_app.demo.blocks.values() if getattr(b, "elem_id", None)}
+    widgets = {b.elem_id: getattr(b, "value", None) for b in studio_app.demo.blocks.values()
+               if getattr(b, "elem_id", None)}
 
     def default(endpoint: str, name: str):
         return next(p["parameter_default"] for p in endpoints[endpoint]["parameters"] if p["parameter_name"] == name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -171,6 +172,48 @@ def test_a_title_card_says_draft_on_the_picture():
     # The tag sits top right: compare with the card's own gradient just left of it.
     tag_area = card[int(960 * 0.08): int(960 * 0.11), int(540 * 0.7): int(540 * 0.93)]
     assert np.abs(np.diff(tag_area, axis=1)).max() > 60  # white glyph edges on the dark pill
+
+
+@pytest.mark.parametrize("move", [m for m in CameraMove if m not in (CameraMove.AUTO, CameraMove.PARALLAX)])
+def test_a_cards_slate_and_draft_tag_stay_in_the_frame_through_the_whole_camera_move(move):
+    """Frames of the move as the compositor makes them, with and without the card's text: what the text adds
+    never touches the frame's edge at the start, middle or end of the move (it would if the move cut it off)."""
+    from pipelines.video.still import title_card, title_card_layers
+    from studio.compose.frames import ImageShotFrames, steady_window
+
+    size = (540, 960)
+    label = "镜头 12 · 特写 · 下摇 · a slate much longer than any real one, to fill the width"
+    window = steady_window(move, size)
+    _, _, (tag, (x, y)) = title_card_layers("", size, seed_text="same", window=window)
+    assert window[0] <= x and x + tag.width <= window[2] and window[1] <= y and y + tag.height <= window[3]
+    bare = title_card("", size, seed_text="same", window=window)
+    slated = title_card(label, size, seed_text="same", window=window)
+    shot = Shot(visual_prompt="x", camera_move=move, duration_ms=3000)
+    for t_ms in (0, 1500, 3000):
+        a = np.asarray(ImageShotFrames(bare, shot, 0, size, 3000).frame(t_ms), dtype=np.int16)
+        b = np.asarray(ImageShotFrames(slated, shot, 0, size, 3000).frame(t_ms), dtype=np.int16)
+        ys, xs = np.nonzero(np.abs(a - b).max(axis=2) > 24)
+        assert xs.size > 500, "the slate is not on the frame"
+        assert xs.min() > 2 and xs.max() < size[0] - 3 and ys.min() > 2 and ys.max() < size[1] - 3, (move, t_ms)
+
+
+def test_a_draft_card_is_a_slate_in_the_projects_language_not_its_caption(tmp_path, settings):
+    shots = [Shot(id="a", visual_prompt="Wide establishing shot: a harbour at dawn", caption="清晨的港口",
+                  camera_move=CameraMove.PAN_RIGHT, seed=1),
+             Shot(id="b", visual_prompt="Close-up on a telling detail: a rope", caption="一根缆绳",
+                  camera_move=CameraMove.PUSH_IN, seed=2)]
+    result = render_shots(Project(preset="draft").with_shots(shots), tmp_path, STILL, Services(settings))
+    titles = [json.loads((settings.shot_cache_dir / o.cache_key[:2] / f"{o.cache_key}.json").read_text())
+              for o in result.outcomes]
+    assert all(t["backend"] == "still" for t in titles)
+    from pipelines.video.still import card_label
+    from studio.project.model import Language
+
+    assert card_label(0, shots[0].visual_prompt, "pan_right", Language.ZH) == "镜头 1 · 远景 · 右摇"
+    assert card_label(1, shots[1].visual_prompt, "push_in", Language.EN) == "Shot 2 · Close-up · Push in"
+    edited = result.project.with_shots([s.model_copy(update={"caption": "改过的字幕"}) for s in result.project.shots])
+    again = render_shots(edited, tmp_path, STILL, Services(settings))
+    assert again.cached == ["a", "b"], "editing a caption never redraws a draft card"
 
 
 # -- parallax: two layers on a title card, an honest push-in on a flat picture ----------------------------

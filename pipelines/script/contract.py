@@ -91,6 +91,8 @@ class ShotPlan:
     max_shot_ms: int
     caption_chars: int
     language: Language
+    fewest_shots: int = 1  # the fewest shots that can make the length: a writer with fewer beats may stop there
+    count_fixed: bool = False  # the user asked for exactly ``shots``
 
     def limits(self) -> DraftLimits:
         return DraftLimits(shots=self.shots, caption_chars=self.caption_chars,

@@ -118,7 +118,7 @@ def plan_shots(request: ScriptRequest, beats: int | None = None) -> ShotPlan:
     language = request.caption_language()
     return ShotPlan(shots=count, target_ms=target_ms, min_shot_ms=request.min_shot_ms,
                     max_shot_ms=request.max_shot_ms, caption_chars=caption_limit(request.preset, language),
-                    language=language)
+                    language=language, fewest_shots=low, count_fixed=request.shots is not None)
 
 
 def fit_durations(weights: list[float], total_ms: int, min_ms: int, max_ms: int, step_ms: int = 100) -> list[int]:

@@ -22,6 +22,7 @@ from pipelines.script.storyboard import shorten, speech_seconds
 from studio.backends import ScriptBackendName
 from studio.project.model import Bible, Language
 from studio.settings import Settings
+from studio.text.segment import keywords, split_at_words
 
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;…])\s*|(?<=[.])\s+|\n+")
 _CLAUSE = re.compile(r"[，、,：:—]")
@@ -73,23 +74,20 @@ class _Role:
     camera_move: str
     transition: str
     pace: float  # relative screen time before the voice-over is counted
-    zh: str  # the call to action a wordless last shot shows
-    en: str
 
 
 _ROLES = {
     "hook": _Role("Extreme close-up, striking opening image", "macro 100mm lens", "high-contrast key light",
-                  "push_in", "cut", 0.7, "关注我，看下一集", "Follow for more."),
-    "setup": _Role("Wide establishing shot", "wide 24mm lens", "soft natural light", "pan_right", "cut", 1.0,
-                   "关注我，看下一集", "Follow for more."),
+                  "push_in", "cut", 0.7),
+    "setup": _Role("Wide establishing shot", "wide 24mm lens", "soft natural light", "pan_right", "cut", 1.0),
     "build": _Role("Medium shot following the action", "35mm lens", "motivated practical light", "pan_left",
-                   "cut", 1.0, "关注我，看下一集", "Follow for more."),
+                   "cut", 1.0),
     "detail": _Role("Close-up on a telling detail", "85mm lens, shallow depth of field", "soft side light",
-                    "tilt_up", "cut", 0.9, "关注我，看下一集", "Follow for more."),
+                    "tilt_up", "cut", 0.9),
     "turn": _Role("Low-angle medium shot, the turning point", "28mm lens", "dramatic rim light with long shadows",
-                  "push_in", "crossfade", 1.1, "关注我，看下一集", "Follow for more."),
+                  "push_in", "crossfade", 1.1),
     "payoff": _Role("Wide hero shot, the payoff", "wide 24mm lens", "golden hour backlight", "pull_out", "fade",
-                    1.2, "关注我，看下一集", "Follow for more."),
+                    1.2),
 }
 
 _STYLE_TAGS = {
@@ -103,18 +101,25 @@ _STOPWORD_TEXT = ("a an the of and to in on with at by for from is are was were 
 _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
-def coverage(beats: list[str], count: int) -> list[tuple[str, bool]]:
-    """``count`` shots over ``beats``: every beat is spoken on its first shot; longer beats get extra shots
-    (other framings of the same moment, no new words), shared out by length with the largest remainder."""
-    extra = count - len(beats)
+MIN_PIECE_CHARS = 4  # a caption shared over shots is cut into pieces of at least this many characters (二字词...)
+MIN_PIECE_CHARS_LATIN = 12  # about two or three words
+
+
+def coverage(beats: list[str], count: int) -> list[tuple[str, str, str]]:
+    """``count`` shots over ``beats`` as (beat, caption, words spoken on the shot). A beat with more shots than one
+    has its words shared out between them at word boundaries, in pieces long enough to read; a shot left without
+    a piece of its own keeps showing the caption before it, silently. Extra shots go to the longer beats."""
+    extra = max(0, count - len(beats))
     sizes = [max(1, len(b)) for b in beats]
     exact = [extra * size / sum(sizes) for size in sizes]
     shares = [int(x) for x in exact]
     for i in sorted(range(len(beats)), key=lambda k: shares[k] - exact[k])[: extra - sum(shares)]:
         shares[i] += 1
-    out: list[tuple[str, bool]] = []
+    out: list[tuple[str, str, str]] = []
     for beat, more in zip(beats, shares, strict=True):
-        out += [(beat, True)] + [(beat, False)] * more
+        shortest = MIN_PIECE_CHARS if _HAN.search(beat) else MIN_PIECE_CHARS_LATIN
+        pieces = split_at_words(beat, min(1 + more, max(1, len(beat.strip(_TRAILING)) // shortest)))
+        out += [(beat, piece, piece) for piece in pieces] + [(beat, pieces[-1], "")] * (1 + more - len(pieces))
     return out
 
 
@@ -146,13 +151,13 @@ class TemplateScriptWriter:
         idea_sentences = split_sentences(request.idea)
         topic = shorten((_CLAUSE.split(idea_sentences[0])[0] if idea_sentences else request.idea).strip(_TRAILING),
                         14 if zh else 48)
-        roles = arc(plan.shots)
-
-        # 1. beats: the user's script or the idea, in sentences (clauses when more are needed); extra shots cover
-        # a beat from other angles without new words
+        # 1. beats: the user's script or the idea, in sentences (clauses when more are needed); with fewer beats
+        # than shots, one shot a beat when the length allows, else a beat's words shared over its shots
         sentences = split_sentences(request.script) if request.script else idea_sentences
         beats = fit_beats(sentences, plan.shots) or [topic]
-        shots_plan = coverage(beats, plan.shots)
+        count = plan.shots if plan.count_fixed else max(min(len(beats), plan.shots), plan.fewest_shots)
+        roles = arc(count)
+        shots_plan = coverage(beats, count)
 
         # 2. the bible: the reference notes, else the idea's subject, and the style's look line
         character = DraftCharacter(name="main subject", description=shorten(request.reference_notes or topic, 600))
@@ -160,23 +165,19 @@ class TemplateScriptWriter:
 
         # 3. shots on the arc: framing, lens, light and move from the role; the words from the beat
         shots = []
-        for index, (role_name, (beat, spoken)) in enumerate(zip(roles, shots_plan, strict=True)):
+        for role_name, (beat, caption, spoken) in zip(roles, shots_plan, strict=True):
             role = _ROLES[role_name]
             action = beat.strip(_TRAILING)
             prompt = f"{role.framing}: {action}."
             if character.description.lower() not in action.lower():
                 prompt += f" Main subject: {character.description}."
             prompt += f" {role.light}, {role.lens}. {look}"
-            caption = beat if spoken else ""
-            if not caption and index == plan.shots - 1:  # a last shot without words ends on a call to action
-                caption = role.zh if zh else role.en
-            spoken_text = beat if spoken else ""
             shots.append(DraftShot(
                 visual_prompt=shorten(prompt, 1200),
                 caption=shorten(caption.strip(" ，、,;；"), plan.caption_chars),
-                voiceover=shorten(spoken_text, 800),
-                seconds=round(max(role.pace * plan.target_ms / 1000 / plan.shots,
-                                  speech_seconds(spoken_text, plan.language)), 2),
+                voiceover=shorten(spoken, 800),
+                seconds=round(max(role.pace * plan.target_ms / 1000 / count,
+                                  speech_seconds(spoken, plan.language)), 2),
                 camera_move=role.camera_move,  # type: ignore[arg-type]
                 transition=role.transition,  # type: ignore[arg-type]
             ))
@@ -204,13 +205,12 @@ class TemplateScriptWriter:
     @staticmethod
     def _hashtags(request: ScriptRequest, title: str, zh: bool) -> list[str]:
         zh_tag, en_tag = _STYLE_TAGS[request.style]
-        if zh:
-            topic_tag = re.sub(r"[^\w]", "", title)[:10]
-            tags = [topic_tag, zh_tag, "AI短片"]
+        if zh:  # what the idea is about, as whole words (狗狗, 海边), never a cut-off phrase
+            tags = [*keywords(request.idea or title, 2), zh_tag, "AI短片"]
         else:
             words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9]{2,}", request.idea)]
-            keywords = [w for w in dict.fromkeys(words) if w not in _STOPWORDS][:3]
-            tags = [*keywords, en_tag, "aivideo"]
+            topic = [w for w in dict.fromkeys(words) if w not in _STOPWORDS][:3]
+            tags = [*topic, en_tag, "aivideo"]
         return [t for t in dict.fromkeys(tags) if t][:6]
 
     def enhance(self, prompt: str, bible: Bible, *, cancel: Cancel | None = None) -> str:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from studio.backends import VideoBackendName
 from studio.errors import ProjectValidationError, RenderCancelled
-from studio.project.model import CameraMove, ShotSource
+from studio.project.model import CameraMove, Language, ShotSource
 from studio.project.presets import PlatformPreset
 from studio.settings import Settings
 from studio.values import choice, whole
@@ -266,7 +266,8 @@ class ShotSpec:
     index: int  # 0-based position in the storyboard
     duration_ms: int
     camera_move: CameraMove
-    visual_prompt: str  # the shot's own words, without the bible (a title card shows them)
+    visual_prompt: str  # the shot's own description, without the bible
+    language: Language  # the project's (resolved): a draft's card is written in it
     source: ShotSource
     clip_fps: float  # the frame rate of the clip being made (the preset's, unless the user chose one)
 

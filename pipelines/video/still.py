@@ -25,6 +25,7 @@ No torch here: this backend runs on any laptop in milliseconds per shot.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -40,12 +41,16 @@ from pipelines.video.contract import (
     frames_for,
 )
 from studio.backends import VideoBackendName
+from studio.project.model import Language
 from studio.project.presets import PlatformPreset
 from studio.settings import Settings
 
 TITLE_MAX_CHARS = 60
 DRAFT_TAG = "DRAFT 草稿"
 TITLE_CENTER_Y = 0.4  # where a card's text sits, as a fraction of the frame's height
+TITLE_WIDTH = 0.84  # the widest a card's text may be, as a fraction of the frame's width ...
+TITLE_WIDTH_IN_VIEW = 0.92  # ... and of the part the camera move keeps in view
+CARD_GLYPH = 0.045  # the slate's character height, as a fraction of the frame's width
 PARALLAX = "parallax"
 FLAT_PARALLAX_NOTE = ("still: a photo or a frame has no depth layers, so parallax is shown as a gentle push-in "
                       "(only title cards have layers to move)")
@@ -63,6 +68,29 @@ def card_text(prompt: str, caption: str = "") -> str:
     return text
 
 
+# A draft card is a storyboard slate: the shot's number, framing and camera move, in the project's language. Not
+# its caption (the caption is drawn below it already) and not the model's English prompt.
+_FRAMINGS = ((r"extreme close-?up|macro", "特写", "Extreme close-up"), (r"close-?up", "近景", "Close-up"),
+             (r"medium|mid-shot|mid shot", "中景", "Medium shot"),
+             (r"wide|establishing|aerial|drone|panorama", "远景", "Wide shot"))
+_MOVES = {"none": ("固定", "Still"), "push_in": ("推", "Push in"), "pull_out": ("拉", "Pull out"),
+          "pan_left": ("左摇", "Pan left"), "pan_right": ("右摇", "Pan right"), "tilt_up": ("上摇", "Tilt up"),
+          "tilt_down": ("下摇", "Tilt down"), PARALLAX: ("视差", "Parallax")}
+
+
+def card_label(index: int, prompt: str, move: str, language: Language) -> str:
+    """The slate of a draft card: "镜头 2 · 远景 · 右摇" / "Shot 2 · Wide shot · Pan right"."""
+    zh = language is Language.ZH
+    parts = [f"镜头 {index + 1}" if zh else f"Shot {index + 1}"]
+    framing = next(((z if zh else e) for pattern, z, e in _FRAMINGS if re.search(pattern, prompt, re.IGNORECASE)),
+                   None)
+    if framing:
+        parts.append(framing)
+    if move in _MOVES:
+        parts.append(_MOVES[move][0 if zh else 1])
+    return " · ".join(parts)
+
+
 def _palette(seed_text: str) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
     """Two colours picked from the text, so every card differs but a card never changes between renders."""
     import colorsys
@@ -74,9 +102,11 @@ def _palette(seed_text: str) -> tuple[tuple[int, int, int], tuple[int, int, int]
     return tuple(round(c * 255) for c in top), tuple(round(c * 255) for c in bottom)  # type: ignore[return-value]
 
 
-def title_card(text: str, size: tuple[int, int], *, style: Any = None, fonts: Any = None, seed_text: str = ""):
-    """A vertical gradient with soft light shapes and the text set like the hook title, above the middle."""
-    background, title, (tag, tag_at) = title_card_layers(text, size, style=style, fonts=fonts, seed_text=seed_text)
+def title_card(text: str, size: tuple[int, int], *, fonts: Any = None, seed_text: str = "",
+               window: tuple[float, float, float, float] | None = None):
+    """A vertical gradient with soft light shapes and the text set like the hook title, above the middle; the text
+    and the DRAFT tag inside ``window`` (what the shot's camera move keeps in view, ``steady_window``)."""
+    background, title, (tag, tag_at) = title_card_layers(text, size, fonts=fonts, seed_text=seed_text, window=window)
     card = background
     if title is not None:
         card.paste(title, ((size[0] - title.width) // 2, (size[1] - title.height) // 2), title)
@@ -84,15 +114,15 @@ def title_card(text: str, size: tuple[int, int], *, style: Any = None, fonts: An
     return card
 
 
-def title_card_layers(text: str, size: tuple[int, int], *, style: Any = None, fonts: Any = None,
-                      seed_text: str = "") -> tuple[Any, Any, tuple[Any, tuple[int, int]]]:
+def title_card_layers(text: str, size: tuple[int, int], *, fonts: Any = None,
+                      seed_text: str = "", window: tuple[float, float, float, float] | None = None,
+                      ) -> tuple[Any, Any, tuple[Any, tuple[int, int]]]:
     """A title card's layers: the background (RGB), the title (RGBA, padded below so that centring it puts
-    the text at ``TITLE_CENTER_Y``; ``None`` without text) and the DRAFT tag (RGBA) with its position."""
+    the text at ``TITLE_CENTER_Y``; ``None`` without text) and the DRAFT tag (RGBA) with its position. The text is
+    set no wider than what stays in view (``window``, horizontally centred for every move) and the tag inside it."""
     from PIL import Image, ImageDraw, ImageFilter
 
-    from studio.errors import CaptionError
-    from studio.project.model import CaptionStyle
-    from studio.text.captions import render_hook_title, render_label
+    from studio.text.captions import render_label
 
     width, height = size
     top, bottom = _palette(seed_text or text)
@@ -112,15 +142,14 @@ def title_card_layers(text: str, size: tuple[int, int], *, style: Any = None, fo
         from studio.text.fonts import default_font_book
 
         fonts = default_font_book(())
+    left, top, right, _ = window or (0, 0, width, height)
+    text_width = round(min(width * TITLE_WIDTH, (right - left) * TITLE_WIDTH_IN_VIEW))
     title = None
-    if text:
-        style = style or CaptionStyle()
-        scale = width / 1080
-        try:
-            title = render_hook_title(text, style, max_width_px=round(width * 0.84), scale=scale, fonts=fonts).image
-        except CaptionError:
-            title = render_hook_title(text[:24] + "…", style, max_width_px=round(width * 0.84), scale=scale,
-                                      fonts=fonts).image
+    if text:  # a slate: one line on a pill, sized to fit what the move keeps in view
+        glyph = width * CARD_GLYPH
+        title = render_label(text, glyph_px=glyph, fonts=fonts).image
+        if title.width > text_width:
+            title = render_label(text, glyph_px=max(4.0, glyph * text_width / title.width), fonts=fonts).image
     if title is not None:
         # Centring this layer puts the text's middle at TITLE_CENTER_Y of the frame: above the caption band
         # (captions sit in the lower part of the safe zone), so the card never covers its own caption.
@@ -130,7 +159,9 @@ def title_card_layers(text: str, size: tuple[int, int], *, style: Any = None, fo
         title = raised
     # Say what it is on the picture itself: a storyboard card, not generated footage.
     tag = render_label(DRAFT_TAG, glyph_px=max(4.0, width * 0.025), fonts=fonts).image
-    return card, title, (tag, (round(width * 0.94) - tag.width, round(height * 0.08)))
+    tag_at = (round(min(width * 0.94, right - width * 0.02)) - tag.width,
+              round(max(height * 0.08, top + height * 0.02)))
+    return card, title, (tag, tag_at)
 
 
 class ParallaxClip(Sequence):
@@ -174,8 +205,7 @@ class StillMotionBackend:
     model = "still-motion"
     tasks = frozenset({VideoTask.TEXT, VideoTask.IMAGE, VideoTask.BRIDGE})  # a user clip is shown as it is
 
-    def __init__(self, *, style: Any = None, fonts: Any = None):
-        self.style = style
+    def __init__(self, *, fonts: Any = None):
         self.fonts = fonts
 
     @classmethod
@@ -197,7 +227,7 @@ class StillMotionBackend:
         request = request.with_(camera_move=move, fps=0.0, num_frames=1)
         if request.task is not VideoTask.TEXT:
             return request, {}
-        request = request.with_(title=card_text(shot.visual_prompt))
+        request = request.with_(title=card_label(shot.index, shot.visual_prompt, move, shot.language))
         if move != PARALLAX:
             return request, {}
         return request.with_(fps=shot.clip_fps, num_frames=frames_for(shot.duration_ms, shot.clip_fps)), \
@@ -228,7 +258,7 @@ class StillMotionBackend:
         if request.task is VideoTask.TEXT and request.camera_move == PARALLAX:
             from studio.compose.frames import ParallaxFrames
 
-            far, near, tag = title_card_layers(request.title or card_text(request.prompt), size, style=self.style,
+            far, near, tag = title_card_layers(request.title or card_text(request.prompt), size,
                                                fonts=self.fonts, seed_text=f"{request.prompt}\n{request.seed}")
             span_ms = (request.num_frames - 1) * 1000 / request.fps  # the last frame is the move at rest
             frames = ParallaxClip(ParallaxFrames(far, near, size, span_ms, fixed=tag), request.num_frames,
@@ -236,9 +266,13 @@ class StillMotionBackend:
             return VideoResult(frames=frames, fps=request.fps, width=size[0], height=size[1],  # type: ignore[arg-type]
                                seed=request.seed, backend=self.name, model=self.model, draft=True, notes=notes)
         if request.task is VideoTask.TEXT:
+            from studio.compose.frames import steady_window
+            from studio.project.model import CameraMove
+
             text = request.title or card_text(request.prompt)
-            image = title_card(text, size, style=self.style, fonts=self.fonts,
-                               seed_text=f"{request.prompt}\n{request.seed}")
+            image = title_card(text, size, fonts=self.fonts,
+                               seed_text=f"{request.prompt}\n{request.seed}",
+                               window=steady_window(CameraMove(request.camera_move), size))
         else:  # a user photo, the previous shot's last frame, or a bridge that holds on the last frame
             image = request.image.convert("RGB")
         if progress is not None:

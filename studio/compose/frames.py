@@ -119,6 +119,18 @@ def cover_box(src_w: float, src_h: float, out_w: int, out_h: int, focus: tuple[f
     return (left, top, left + box_w, top + box_h)
 
 
+def steady_window(move: CameraMove, size: tuple[int, int],
+                  focus: tuple[float, float] = (0.5, 0.5)) -> tuple[float, float, float, float]:
+    """The part of a frame-sized picture that stays in view through the whole camera ``move`` (cover fit), as
+    (left, top, right, bottom) pixels: what is drawn inside it is never cut off by the move. Each move changes
+    either the zoom or the offset, linearly, so its crop windows at the start and the end bound all the others."""
+    m = _move_path(move)
+    w, h = size
+    boxes = [cover_box(w, h, w, h, focus, zoom, (dx, dy))
+             for zoom, dx, dy in ((m.zoom_from, m.dx_from, m.dy_from), (m.zoom_to, m.dx_to, m.dy_to))]
+    return (max(b[0] for b in boxes), max(b[1] for b in boxes), min(b[2] for b in boxes), min(b[3] for b in boxes))
+
+
 def blurred_fill(image: Image.Image, size: tuple[int, int]) -> Image.Image:
     """A blurred, darkened cover-fit of ``image``: blur on a tiny copy, then upscale (cheap and smooth)."""
     small_w = max(8, size[0] // FILL_DIVISOR)

@@ -13,6 +13,7 @@ drawn by raqm with its own direction, which joins Arabic and orders the letters 
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 import regex
 
 from studio.text.fonts import FontFace
+from studio.text.segment import inside_words
 
 # --- character classes -----------------------------------------------------------------------
 
@@ -212,11 +214,15 @@ class _Paragraph:
         self.measure = measure
         self._widths: dict[tuple[int, int], float] = {}
         n = len(self.clusters)
-        self.breaks = [
+        # Where the rules allow a break; inside a Chinese word only when nothing else fits (霓虹|灯 reads as a typo).
+        self.allowed = [
             i
             for i in range(1, n)
             if _break_allowed(self.clusters[i - 1], self.clusters[i], self.clusters[i - 2] if i >= 2 else None)
         ] + [n]
+        offsets = list(itertools.accumulate((len(c.text) for c in self.clusters), initial=0))
+        inside = inside_words("".join(c.text for c in self.clusters))
+        self.breaks = [i for i in self.allowed if offsets[i] not in inside]
 
     def width(self, start: int, end: int) -> float:
         """Width of clusters[start:end] with trailing spaces dropped, as the line would show."""
@@ -227,23 +233,32 @@ class _Paragraph:
             self._widths[key] = self.measure(self.clusters[start:end]) if end > start else 0.0
         return self._widths[key]
 
-    def widest_unbreakable(self) -> float:
-        starts = [0, *self.breaks[:-1]]
-        return max((self.width(a, b) for a, b in zip(starts, self.breaks, strict=True)), default=0.0)
+    def widest_unbreakable(self, *, whole_words: bool = True) -> float:
+        breaks = self.breaks if whole_words else self.allowed
+        starts = [0, *breaks[:-1]]
+        return max((self.width(a, b) for a, b in zip(starts, breaks, strict=True)), default=0.0)
 
-    def greedy(self, max_width: float) -> list[tuple[int, int]]:
-        """First-fit lines as (start, end) cluster indices; words wider than a line break anywhere."""
+    def _fill(self, start: int, max_width: float, breaks: Sequence[int]) -> int:
+        """The furthest break in ``breaks`` after ``start`` whose line fits (``start`` when none does)."""
+        end = start
+        for position in breaks:
+            if position <= start:
+                continue
+            if self.width(start, position) > max_width:
+                break
+            end = position
+        return end
+
+    def greedy(self, max_width: float, *, whole_words: bool = True) -> list[tuple[int, int]]:
+        """First-fit lines as (start, end) cluster indices. With ``whole_words`` a Chinese word breaks only when it
+        alone is wider than a line; words wider than a line break anywhere."""
         n, lines, start = len(self.clusters), [], 0
         while start < n:
-            end = start
-            for position in self.breaks:
-                if position <= start:
-                    continue
-                if self.width(start, position) > max_width:
-                    break
-                end = position
+            end = self._fill(start, max_width, self.breaks if whole_words else self.allowed)
+            if end == start:  # a Chinese word wider than the line: break where the rules allow
+                end = self._fill(start, max_width, self.allowed)
             if end == start:  # nothing fits: break the first unbreakable piece by cluster
-                limit = next(p for p in self.breaks if p > start)
+                limit = next(p for p in self.allowed if p > start)
                 end = start + 1
                 while end < limit and self.width(start, end + 1) <= max_width:
                     end += 1
@@ -259,8 +274,9 @@ def break_lines(
 ) -> list[Line]:
     """Break clusters into lines no wider than ``max_width`` pixels.
 
-    Explicit newlines always break; CJK may break between any two characters, other scripts at
-    spaces (a word wider than the line breaks by character as a last resort); emoji clusters are
+    Explicit newlines always break; Chinese breaks between words (``studio.text.segment``), Japanese between
+    any two characters, other scripts at spaces (a word wider than the line breaks by character as a last
+    resort); emoji clusters are
     never split; kinsoku keeps closing punctuation off line starts and opening punctuation off line
     ends. With ``balance`` a wrapped paragraph is re-broken at the narrowest width that keeps the
     same number of lines, so a caption reads as two even lines rather than a full line and a widow.
@@ -269,18 +285,24 @@ def break_lines(
     for raw in _split_paragraphs(clusters):
         paragraph = _Paragraph(raw, measure)
         rtl = _paragraph_rtl(paragraph.clusters)
+        # Whole Chinese words, unless keeping them costs a line: then anywhere the rules allow.
+        whole_words = True
         spans = paragraph.greedy(max_width)
+        if paragraph.breaks != paragraph.allowed:
+            anywhere = paragraph.greedy(max_width, whole_words=False)
+            if len(anywhere) < len(spans):
+                spans, whole_words = anywhere, False
         if balance and len(spans) > 1:
-            low = paragraph.widest_unbreakable()
+            low = paragraph.widest_unbreakable(whole_words=whole_words)
             if low <= max_width:
                 high = max_width
                 while high - low > 1:
                     middle = (low + high) / 2
-                    if len(paragraph.greedy(middle)) <= len(spans):
+                    if len(paragraph.greedy(middle, whole_words=whole_words)) <= len(spans):
                         high = middle
                     else:
                         low = middle
-                spans = paragraph.greedy(high)
+                spans = paragraph.greedy(high, whole_words=whole_words)
         if not spans:
             lines.append(Line((), rtl))
         for start, end in spans:
