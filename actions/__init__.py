@@ -9,8 +9,10 @@ Where its output goes (the UI's per-user folders, a path on the command line) is
     shots       generate (all, one, variations, extend, bridge), choose_variation
     export      compose_project, compose_media, start_from_media, export_bundle, open_bundle, posting_text
     make        make, batch
+    examples    EXAMPLE_IDEAS, open_sample
 """
 
+from actions.examples import EXAMPLE_IDEAS, open_sample
 from actions.export import (
     bundle_name,
     caption_lines,
@@ -26,7 +28,8 @@ from actions.shots import ShotAction, choose_variation, generate
 from actions.storyboard import Storyboarded, enhance_prompt, write_storyboard
 
 __all__ = [
-    "ShotAction", "Storyboarded", "batch", "bundle_name", "caption_lines", "choose_variation", "compose_media",
-    "compose_project", "enhance_prompt", "export_bundle", "generate", "make", "open_bundle", "posting_text",
+    "EXAMPLE_IDEAS", "ShotAction", "Storyboarded", "batch", "bundle_name", "caption_lines", "choose_variation",
+    "compose_media", "compose_project", "enhance_prompt", "export_bundle", "generate", "make", "open_bundle",
+    "open_sample", "posting_text",
     "start_from_media", "write_storyboard",
 ]

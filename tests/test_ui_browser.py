@@ -279,3 +279,45 @@ def test_projects_tab_bundle_round_trip(browser, studio_app, tmp_path):
     with zipfile.ZipFile(bundle) as archive:
         assert "project.json" in archive.namelist()
         assert "Bundle me 📦" in archive.read("project.json").decode("utf-8")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("locale", "words", "example", "caption"), [
+    ("en-US", EN, 3, "Before dawn, the sea wakes first"),
+    ("zh-CN", ZH, 0, "天还没亮，海先醒了"),
+])
+def test_examples_fill_the_idea_and_the_sample_project_plays(browser, studio_app, locale, words, example, caption):
+    """A first visit: click an example and the idea, its length, platform and style are filled in; open the sample
+    project and it is the user's, in the browser's language, with a draft clip to play."""
+    from playwright.sync_api import expect
+
+    from actions.examples import EXAMPLE_IDEAS
+    from studio.project.files import load_project
+
+    idea, seconds, preset, style, _ = EXAMPLE_IDEAS[example]
+    tag = locale.split("-")[0]
+    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 1100})
+    page = context.new_page()
+    try:
+        page.goto(studio_app.url)
+        page.locator("#idea textarea").wait_for(timeout=30_000)
+        examples = page.locator("#idea_examples")
+        expect(examples).to_contain_text(words["idea.examples"])
+        examples.get_by_text(idea[:12]).first.click()
+        expect(page.locator("#idea textarea")).to_have_value(idea)
+        expect(page.locator("#idea_seconds input[type=number]")).to_have_value(str(seconds))
+        expect(page.locator("#idea_preset input")).to_have_value(words[f"choice.preset.{preset}"])
+        expect(page.locator("#idea_style input")).to_have_value(words[f"choice.style.{style}"])
+        page.screenshot(path=ARTIFACTS / f"{tag}-20-example-filled.png", full_page=True)
+
+        page.locator("#open_sample").click()
+        _textarea_contains(page, "idea_status", words["status.sample"][:12])
+        page.locator("#make_result video").wait_for(timeout=LONG)
+        page.screenshot(path=ARTIFACTS / f"{tag}-21-sample-opened.png", full_page=True)
+        page.get_by_role("tab", name=words["tab.storyboard"]).click()
+        expect(page.locator("#board_table")).to_contain_text(caption, timeout=LONG)
+    finally:
+        context.close()
+    saved = [load_project(p)[0] for p in (studio_app.settings.data_dir / "projects").glob("*/*/project.json")]
+    opened = [p for p in saved if p.storyboard.shots and p.storyboard.shots[0].caption == caption]
+    assert opened and all(p.id != f"sample-{tag}" for p in opened), "a copy of its own, never the sample's id"

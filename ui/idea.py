@@ -20,7 +20,7 @@ from studio.project.model import Language, Project
 from studio.project.presets import PresetName
 from ui import reporting
 from ui.context import Studio
-from ui.i18n import choices, say, t, words_for
+from ui.i18n import ZH, choices, say, t, words_for
 from ui.session import handler
 
 SCRIPT_STYLES = [s.value for s in ScriptStyle]
@@ -50,6 +50,11 @@ def build_idea_tab(studio: Studio) -> None:
                 make = gr.Button(t("idea.make"), variant="secondary", elem_id="make_it")
                 stop = gr.Button(t("common.stop"), variant="stop", elem_id="stop_make")
             status = gr.Textbox(label=t("common.status"), interactive=False, lines=2, elem_id="idea_status")
+            examples = actions.EXAMPLE_IDEAS
+            gr.Examples([list(example) for example in examples], [idea, seconds, preset, style, language],
+                        label=t("idea.examples"), elem_id="idea_examples", examples_per_page=len(examples),
+                        example_labels=[e[0] if len(e[0]) <= 36 else e[0][:35] + "…" for e in examples])
+            sample = gr.Button(t("idea.sample"), size="sm", elem_id="open_sample")
         with gr.Column(scale=2):
             video = gr.Video(label=t("idea.draft"), interactive=False, height=420, elem_id="make_result")
             files = gr.File(label=t("common.downloads"), file_count="multiple", interactive=False,
@@ -97,7 +102,23 @@ def build_idea_tab(studio: Studio) -> None:
         saved = studio.save(user, project)
         return saved, saved.shots[0].id, say(words_for(request), "status.own_media", count=len(saved.shots))
 
+    @handler
+    def open_sample(user, request: gr.Request, progress=gr.Progress()):  # noqa: B008
+        """The sample project in the browser's language, saved as the user's, and its draft clip."""
+        words = words_for(request)
+        project, root = actions.open_sample(services, "zh" if words is ZH else "en")
+        saved = studio.save(user, project, root)
+        started = time.monotonic()
+        with studio.jobs.running(request) as flag, studio.workspace.render_output() as output:
+            composed = actions.compose_project(services, saved, studio.root(user, saved), output, draft=True,
+                                               progress=reporting.frames_progress(progress), cancel=flag.is_set)
+        status = "\n".join([say(words, "status.sample"),
+                            reporting.compose_status(composed, time.monotonic() - started, words)])
+        return saved, saved.shots[0].id, str(composed.video), reporting.result_files(composed), status
+
     state = [studio.project, studio.user, studio.selected]
+    studio.changed(sample.click(open_sample, [studio.user], [studio.project, studio.selected, video, files, status],
+                                api_name=False, **studio.cpu))
     studio.changed(write.click(write_board, state + request_inputs + [references],
                                [studio.project, studio.selected, status], api_name=False, **studio.gpu))
     studio.changed(make.click(make_it, [studio.user, *request_inputs, references],
