@@ -22,7 +22,8 @@ OUT = ROOT / "assets" / "sample"
 W, H = 1080, 1920
 
 CAPTIONS = {
-    "zh": ("天还没亮，海先醒了", "灯塔守了这片海四十年", "浪一遍遍拍着礁石", "夜里，小镇的灯一盏盏亮起", "星星出来，灯塔也亮了"),
+    "zh": ("天还没亮，海先醒了", "灯塔守了这片海四十年", "浪一遍遍拍着礁石", "夜里，小镇的灯一盏盏亮起",
+           "星星出来，灯塔也亮了"),
     "en": ("Before dawn, the sea wakes first", "The lighthouse has watched this sea for forty years",
            "Wave after wave on the rocks", "At night the town lights up, window by window",
            "The stars come out, and so does the light"),

@@ -25,7 +25,8 @@ def test_both_languages_have_examples():
     assert {e[4] for e in EXAMPLE_IDEAS} == {"zh", "en"}
 
 
-@pytest.mark.parametrize(("language", "first"), [("zh", "天还没亮，海先醒了"), ("en", "Before dawn, the sea wakes first")])
+@pytest.mark.parametrize(("language", "first"), [("zh", "天还没亮，海先醒了"),
+                                               ("en", "Before dawn, the sea wakes first")])
 def test_the_sample_project_opens_with_its_own_pictures_as_a_fresh_copy(tmp_path, language, first):
     services = Services(Settings.from_env({"STUDIO_DATA_DIR": str(tmp_path)}))
     project, root = open_sample(services, language)
