@@ -34,7 +34,16 @@ def add_compose(commands) -> None:
     compose.add_argument("--preset", default=PresetName.DOUYIN.value, choices=[p.value for p in PresetName])
     compose.add_argument("--shot-seconds", type=float, metavar="N",
                          help="length of each shot (default: 3 s for images, the clip's own length for clips)")
-    compose.add_argument("--transition", default="crossfade", choices=[t.value for t in Transition])
+    compose.add_argument("--transition", default="crossfade", choices=[t.value for t in Transition],
+                         help="how each shot enters: cut, crossfade, fade (through black), slide_left/right/up/down, "
+                              "zoom_in/out, whip_left/right, flash (through white)")
+    compose.add_argument("--transition-seconds", type=float, metavar="N",
+                         help="transition length (default 0.5 s, less where a shot is shorter)")
+    compose.add_argument("--look", metavar="NAME_OR_FILE",
+                         help="a colour look on every shot: a bundled one (see 'effects') or your .cube file")
+    compose.add_argument("--effect", action="append", default=[], metavar="EFFECT",
+                         help="a colour effect on every shot, as MoviePy writes it, e.g. 'GammaCorrection(0.8)' or "
+                              "BlackAndWhite; repeat for more (see 'effects')")
     compose.add_argument("--fit", default=Fit.COVER.value, choices=[f.value for f in Fit],
                          help="cover: fill the frame and crop; contain: show all over a blurred fill")
     compose.add_argument("--title", default="", help="large hook title over the opening seconds")
@@ -78,7 +87,8 @@ def run_compose(args: argparse.Namespace) -> int:
         title=args.title, caption_style=args.caption_style, language=args.lang, music=music_file,
         music_library=music_library, music_gain_db=args.music_gain_db, beat_sync=args.beat_sync,
         snap_to=args.snap_to, voiceover=args.voiceover, keep_clip_audio=args.keep_clip_audio,
-        visible_label=not args.no_visible_label)
+        visible_label=not args.no_visible_label, transition_seconds=args.transition_seconds, look=args.look,
+        effects=args.effect)
     result = actions.compose_media(flags.services(), args.shot, args.caption, options, args.output,
                                    progress=flags.progress_bar())
     flags.report(result)

@@ -17,13 +17,13 @@ from tests.helpers.media import make_image
 from tests.helpers.net import free_port
 
 API = [c for c in hostile.all_cases() if "api" in c.surfaces]
-ENDPOINT_KINDS = ("shot", "music", "voiceover", "project", "idea", "video_model")  # where _call sends each, below
+ENDPOINT_KINDS = ("shot", "music", "voiceover", "project", "look", "idea", "video_model")  # where _call sends each
 # Cases of those kinds hostile.py keeps to the CLI: what a browser cannot upload (a pipe, a link, a folder, a name
 # that is not UTF-8), a file over the upload cap (refused at upload, tested below), and the checks on reading a project
 # file (its encoding, its size on disk, media linked beside it) where the API takes the project as text.
 NOT_SENDABLE = {"shot-fifo-named-mp4", "shot-link-to-dev-zero", "shot-folder-named-mp4", "shot-link-to-etc-passwd",
                 "shot-non-utf8-file-name", "shot-over-the-size-setting", "project-latin1-bytes",
-                "project-symlinked-media", "project-over-5-MB"}
+                "project-symlinked-media", "project-over-5-MB", "look-over-16-MB"}
 TEXT_SHOT = {"id": "t1", "visual_prompt": "a paper boat on a rainy street", "duration_ms": 1000}
 
 
@@ -71,6 +71,11 @@ def _call(client, case: hostile.Case, value, folder: Path):
         return _compose_media(client, [good], music=value)
     if case.kind == "voiceover":
         return _compose_media(client, [good], voiceover=value)
+    if case.kind == "look":
+        from gradio_client import handle_file
+
+        return client.predict(media=[handle_file(str(good))], preset="draft", shot_seconds=0.5,
+                              look_file=handle_file(str(value)), api_name="/compose_media")
     if case.kind == "project":
         text = value.decode("utf-8")
         return client.predict(text, True, api_name="/compose")

@@ -15,7 +15,8 @@ from tests.helpers import hostile
 from tests.helpers.media import make_image
 
 CLI = [c for c in hostile.all_cases() if "cli" in c.surfaces]
-CLI_KINDS = ("shot", "music", "voiceover", "project", "idea", "llm_url", "script_model", "video_model")  # _argv's
+CLI_KINDS = ("shot", "music", "voiceover", "project", "look", "idea", "llm_url", "script_model",
+             "video_model")  # _argv's
 BUNDLES = [c for c in hostile.all_cases() if "domain" in c.surfaces]
 TEXT_SHOT = {"id": "t1", "visual_prompt": "a paper boat on a rainy street", "duration_ms": 1000}
 
@@ -54,6 +55,8 @@ def _argv(case: hostile.Case, value, folder: Path, out: Path) -> list[str]:
         return [*compose, "--shot", str(good), "--music", str(value)]
     if case.kind == "voiceover":
         return [*compose, "--shot", str(good), "--voiceover", str(value)]
+    if case.kind == "look":
+        return [*compose, "--shot", str(good), "--look", str(value)]
     if case.kind == "project":
         if not (folder / "img.png").is_symlink():
             make_image(folder / "img.png", (64, 96))

@@ -36,6 +36,7 @@ _FILES: dict[str, Callable[[], gr.components.Component]] = {
     "media": lambda: gr.File(file_count="multiple", label="media"),
     "music": lambda: gr.Audio(type="filepath", label="music"),
     "voiceover": lambda: gr.Audio(type="filepath", label="voiceover"),
+    "look_file": lambda: gr.File(label="look_file"),
 }
 _SKIP = {"request", "progress"}
 
@@ -319,7 +320,9 @@ def build_api(studio: Studio) -> None:
                       style: str = DEFAULT_CAPTION_STYLE, transition: str = "crossfade", fit: str = "cover",
                       shot_seconds: float | None = None, title: str = "", visible_label: bool = True,
                       library_music: str = "", beat_sync: bool = False, voiceover: str | None = None,
-                      request: gr.Request = None, progress=gr.Progress()) -> tuple[str, list[str], str]:  # noqa: B008
+                      transition_seconds: float | None = None, look: str = "", look_file: str | None = None,
+                      effects: str = "", request: gr.Request = None,
+                      progress=gr.Progress()) -> tuple[str, list[str], str]:  # noqa: B008
         """The quick path: the user's own images and clips plus one caption per line into a captioned MP4.
 
         Args:
@@ -328,7 +331,8 @@ def build_api(studio: Studio) -> None:
             music: optional music file
             preset: platform preset
             style: caption style preset
-            transition: cut, crossfade or fade
+            transition: cut, crossfade, fade, slide_left, slide_right, slide_up, slide_down, zoom_in, zoom_out,
+                whip_left, whip_right or flash
             fit: cover or contain
             shot_seconds: seconds per image; blank for automatic
             title: optional hook title
@@ -336,6 +340,12 @@ def build_api(studio: Studio) -> None:
             library_music: optional bundled track id (an uploaded file wins)
             beat_sync: cut on the music's beats
             voiceover: optional voice-over recording
+            transition_seconds: transition length, 0 to 3 s; blank for 0.5 s (less where a shot is shorter)
+            look: optional bundled colour look on every shot: teal_orange, warm_film, cool_night, mono_noir or
+                vivid_pop
+            look_file: optional .cube file (a 3D LUT) as the look instead
+            effects: optional colour effects on every shot, one a line as MoviePy writes them, e.g.
+                GammaCorrection(0.8) or BlackAndWhite()
         Returns:
             the MP4, the files (MP4, SRT, VTT, cover, project) and a status line
         """
@@ -344,7 +354,8 @@ def build_api(studio: Studio) -> None:
         options = QuickOptions.from_values(
             preset=preset, shot_seconds=shot_seconds, transition=transition, fit=fit, title=title,
             caption_style=style, music=music, music_library=library_music, beat_sync=beat_sync,
-            voiceover=voiceover, visible_label=visible_label)
+            voiceover=voiceover, visible_label=visible_label, transition_seconds=transition_seconds, look=look,
+            look_file=look_file, effects=effects, visitor=True)
         with studio.jobs.running(request) as flag, workspace.render_output() as output:
             result = actions.compose_media(services, media or [], actions.caption_lines(captions), options, output,
                                            progress=reporting.frames_progress(progress), cancel=flag.is_set)

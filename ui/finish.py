@@ -1,14 +1,17 @@
 """The Finish tab: caption style with a live preview frame, music (bundled with a preview, or uploaded), beat
-sync, the AI label (on by default), the cover frame and the hook title. Every change is saved at once."""
+sync, the AI label (on by default), the cover frame, the hook title, and a colour look and colour effects on every
+shot (a bundled look or the user's .cube file). Every change is saved at once."""
 
 from __future__ import annotations
 
 import gradio as gr
 
+from studio.project.effects import Effect
 from studio.project.model import MusicTrack, Project
 from studio.project.styles import caption_style, caption_style_presets
 from studio.sound.library import library
 from ui.context import Studio
+from ui.effects import LOOK_CHOICES, effect_controls, effects_from_controls
 from ui.i18n import choices, say, t, words_for
 from ui.session import handler
 
@@ -24,8 +27,10 @@ def preview_music(track_id: str | None) -> dict:
 
 
 def finish_project(project: Project, *, style: str, music_library: str | None, music_file: str | None,
-                   beat_sync: bool, visible_label: bool, hook: str, cover_s: float | None) -> Project:
-    """The project with the Finish tab's choices; the caption style keeps nothing of the previous preset."""
+                   beat_sync: bool, visible_label: bool, hook: str, cover_s: float | None,
+                   effects: tuple[Effect, ...] | None = None) -> Project:
+    """The project with the Finish tab's choices; the caption style keeps nothing of the previous preset;
+    ``effects`` (the clip-wide look and colour effects) replace the project's when given."""
     music = None
     if music_file:
         music = MusicTrack(path=music_file, beat_sync=bool(beat_sync))
@@ -38,6 +43,7 @@ def finish_project(project: Project, *, style: str, music_library: str | None, m
         "caption_style": caption_style(style) if style else project.caption_style,
         "music": music, "label": project.label.model_copy(update={"visible": bool(visible_label)}),
         "storyboard": board, "cover_time_ms": int(cover_s * 1000) if cover_s else None,
+        "effects": project.effects if effects is None else effects,
     })
 
 
@@ -70,18 +76,27 @@ def build_finish_tab(studio: Studio) -> None:
             music_file = gr.Audio(label=t("finish.upload"), type="filepath", sources=["upload"], elem_id="music")
             label = gr.Checkbox(value=True, label=t("finish.label"), elem_id="ai_label")
             cover = gr.Number(label=t("finish.cover"), minimum=0, elem_id="cover_time")
+            with gr.Row():
+                look = gr.Dropdown(LOOK_CHOICES, value="", label=t("finish.look"), elem_id="clip_look")
+                look_file = gr.File(label=t("finish.look_file"), file_types=[".cube"], elem_id="clip_look_file",
+                                    height=90)
+            effects = gr.Textbox(label=t("finish.effects"), info=t("finish.effects_info"), lines=2,
+                                 elem_id="clip_effects")
             note = gr.Markdown(elem_id="finish_note")
         with gr.Column(scale=2):
             at = gr.Slider(0, 90, value=0, step=0.1, label=t("finish.preview_at"), elem_id="preview_at")
             preview = gr.Image(label=t("finish.preview"), interactive=False, height=520, elem_id="style_preview")
             show_cover = gr.Button(t("finish.show_cover"), size="sm", elem_id="show_cover")
-    controls = [style, music_library, music_file, beat_sync, label, hook, cover]
+    controls = [style, music_library, music_file, beat_sync, label, hook, cover, look, look_file, effects]
 
     @handler
-    def apply(project, user, selected, style, music_library, music_file, beat_sync, label, hook, cover):
-        project = finish_project(studio.current(project), style=style, music_library=music_library or None,
+    def apply(project, user, selected, style, music_library, music_file, beat_sync, label, hook, cover, look,
+              look_file, effects):
+        project = studio.current(project)
+        clip_wide = effects_from_controls(effects, look, None, False, look_file, project.effects, clip_wide=True)
+        project = finish_project(project, style=style, music_library=music_library or None,
                                  music_file=music_file, beat_sync=beat_sync, visible_label=label, hook=hook,
-                                 cover_s=cover)
+                                 cover_s=cover, effects=clip_wide)
         return studio.save(user, project), selected
 
     def show(project, user, at_s, request: gr.Request, cover: bool = False):
@@ -101,8 +116,9 @@ def build_finish_tab(studio: Studio) -> None:
 
     state = [studio.project, studio.user, studio.selected]
     # Typing in the hook or cover time saves when the box is left (or Enter), not on every key.
-    triggers = [c.input for c in (style, music_library, music_file, beat_sync, label)]
-    triggers += [c.blur for c in (hook, cover)] + [c.submit for c in (hook, cover)] + [music_file.clear]
+    triggers = [c.input for c in (style, music_library, music_file, beat_sync, label, look)]
+    triggers += [c.blur for c in (hook, cover, effects)] + [c.submit for c in (hook, cover)] + [music_file.clear]
+    triggers += [look_file.upload, look_file.clear]
     applied = gr.on(triggers, apply, state + controls, [studio.project, studio.selected],
                     api_name=False, trigger_mode="always_last")
     studio.changed(applied, keep=controls)
@@ -114,10 +130,11 @@ def build_finish_tab(studio: Studio) -> None:
     def render(project: Project, _selected, _root, words):
         music = project.music
         length_s = sum(shot.duration_ms for shot in project.shots) / 1000
+        text, look_choice, _, _ = effect_controls(project.effects)
         return [project.caption_style.preset, music.library if music and music.library else "",
                 bool(music and music.beat_sync), project.label.visible, project.storyboard.hook,
                 project.cover_time_ms / 1000 if project.cover_time_ms is not None else None,
                 gr.update(maximum=round(length_s, 1) if length_s > 0 else 90),  # the slider spans this short
-                "" if project.shots else words["finish.empty"]]
+                look_choice, None, text, "" if project.shots else words["finish.empty"]]
 
-    studio.view([style, music_library, beat_sync, label, hook, cover, at, note], render)
+    studio.view([style, music_library, beat_sync, label, hook, cover, at, look, look_file, effects, note], render)

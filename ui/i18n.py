@@ -34,6 +34,16 @@ EN: dict[str, str] = {
     "board.hashtags": "Hashtags", "board.description": "Description", "board.look": "Look (every shot)",
     "board.characters": "Characters and objects", "board.characters_info": "One a line: Name: description",
     "board.save_details": "Save details",
+    "board.fx": "Effects, speed and look", "board.transition_s": "Transition length (s)",
+    "board.fx_look": "Colour look", "board.look_file": "Your look (.cube file)",
+    "board.speed": "Speed (1 = normal)", "board.reverse": "Play backwards",
+    "board.speed_audio": "Clip sound with speed or reverse",
+    "board.effects": "Effects, one a line, as MoviePy writes them",
+    "board.effects_info": "e.g. FadeIn(0.5) · FadeOut(0.5) · GammaCorrection(0.8) · BlackAndWhite() · Painting() · "
+                          "MirrorX() · SlideIn(0.4, 'left') · Freeze(t=1, freeze_duration=0.5). Any other "
+                          "moviepy.video.fx effect (Rotate(10), Blink(0.2, 0.2)) runs through MoviePy itself: slow.",
+    "board.preview_frame": "Preview this shot", "board.preview_clip": "Preview its transition (short clip)",
+    "board.preview": "Shot preview", "board.preview_video": "Transition preview",
     "shots.backend": "Video backend", "shots.model": "Model (id or folder; blank: default)",
     "shots.terms": "Weights of {model}: {licence}, {terms}.", "shots.terms.yes": "commercial use allowed",
     "shots.terms.conditions": "commercial use has conditions: read the model card before posting for money",
@@ -50,6 +60,10 @@ EN: dict[str, str] = {
     "finish.label": "Show the AI label on screen (always in the file's metadata)",
     "finish.cover": "Cover frame at (s; blank: automatic)", "finish.preview_at": "Preview at (s)",
     "finish.preview": "Preview frame", "finish.show_cover": "Show the cover frame",
+    "finish.look": "Colour look (every shot)", "finish.look_file": "Your look (.cube file)",
+    "finish.effects": "Colour effects on every shot, one a line",
+    "finish.effects_info": "e.g. GammaCorrection(0.9) · LumContrast(lum=10, contrast=0.2) · BlackAndWhite() · "
+                           "MultiplyColor(1.1)",
     "export.draft": "Draft render (fast)", "export.final": "Final render", "export.posting": "Posting text",
     "export.video": "Video",
     "projects.mine": "My projects", "projects.open": "Open", "projects.new": "New project",
@@ -77,8 +91,15 @@ EN: dict[str, str] = {
         "auto": "Automatic", "none": "Still (no move)", "push_in": "Push in", "pull_out": "Pull out",
         "pan_left": "Pan left", "pan_right": "Pan right", "tilt_up": "Tilt up", "tilt_down": "Tilt down",
         "parallax": "Parallax"}.items()},
-    **{f"choice.transition.{k}": v for k, v in {"cut": "Cut", "crossfade": "Crossfade",
-                                                  "fade": "Fade through black"}.items()},
+    **{f"choice.transition.{k}": v for k, v in {
+        "cut": "Cut", "crossfade": "Crossfade", "fade": "Fade through black", "slide_left": "Slide left",
+        "slide_right": "Slide right", "slide_up": "Slide up", "slide_down": "Slide down", "zoom_in": "Zoom in",
+        "zoom_out": "Zoom out", "whip_left": "Whip left", "whip_right": "Whip right",
+        "flash": "Flash (through white)"}.items()},
+    **{f"choice.look.{k}": v for k, v in {
+        "own": "Your .cube file (upload it)", "teal_orange": "Teal & orange", "warm_film": "Warm film",
+        "cool_night": "Cool night", "mono_noir": "Mono noir", "vivid_pop": "Vivid pop"}.items()},
+    **{f"choice.speed_audio.{k}": v for k, v in {"follow": "Follows the picture", "mute": "Muted"}.items()},
     **{f"choice.source.{k}": v for k, v in {
         "own": "My own picture or clip, as it is", "text": "Generate from the prompt", "image": "Animate a picture",
         "clip": "Restyle a clip", "previous": "Continue the previous shot", "bridge": "Bridge between shots"}.items()},
@@ -121,6 +142,14 @@ ZH: dict[str, str] = {
     "board.details": "标题、简介、话题和设定集", "board.title": "标题", "board.hashtags": "话题标签",
     "board.description": "简介", "board.look": "画面风格（所有镜头）", "board.characters": "角色和物品",
     "board.characters_info": "每行一个：名字: 描述", "board.save_details": "保存",
+    "board.fx": "特效、变速和调色", "board.transition_s": "转场时长（秒）", "board.fx_look": "调色风格",
+    "board.look_file": "自己的调色（.cube 文件）", "board.speed": "速度（1 为原速）", "board.reverse": "倒放",
+    "board.speed_audio": "变速或倒放时的原声", "board.effects": "特效，每行一个，写法同 MoviePy",
+    "board.effects_info": "例如 FadeIn(0.5) · FadeOut(0.5) · GammaCorrection(0.8) · BlackAndWhite() · Painting() · "
+                          "MirrorX() · SlideIn(0.4, 'left') · Freeze(t=1, freeze_duration=0.5)。其他 moviepy.video.fx "
+                          "特效（Rotate(10)、Blink(0.2, 0.2)）由 MoviePy 本身处理，较慢。",
+    "board.preview_frame": "预览这个镜头", "board.preview_clip": "预览转场（短片）", "board.preview": "镜头预览",
+    "board.preview_video": "转场预览",
     "shots.backend": "视频后端", "shots.model": "模型（ID 或文件夹；留空为默认）", "shots.steps": "步数（0 为默认）",
     "shots.terms": "{model} 的权重：{licence}，{terms}。", "shots.terms.yes": "允许商用",
     "shots.terms.conditions": "商用有条件：用于盈利发布前请阅读模型卡",
@@ -136,6 +165,10 @@ ZH: dict[str, str] = {
     "finish.label": "在画面上显示 AI 生成标识（元数据中始终写入）",
     "finish.cover": "封面时间（秒；留空自动）", "finish.preview_at": "预览时间（秒）", "finish.preview": "预览画面",
     "finish.show_cover": "显示封面画面",
+    "finish.look": "调色风格（所有镜头）", "finish.look_file": "自己的调色（.cube 文件）",
+    "finish.effects": "所有镜头的色彩特效，每行一个",
+    "finish.effects_info": "例如 GammaCorrection(0.9) · LumContrast(lum=10, contrast=0.2) · BlackAndWhite() · "
+                           "MultiplyColor(1.1)",
     "export.draft": "快速草稿", "export.final": "正式导出", "export.posting": "发布文案", "export.video": "视频",
     "projects.mine": "我的项目", "projects.open": "打开", "projects.new": "新建项目",
     "projects.download": "下载项目包（zip）", "projects.bundle": "项目包", "projects.upload": "打开项目包（zip）",
@@ -159,7 +192,14 @@ ZH: dict[str, str] = {
     **{f"choice.camera.{k}": v for k, v in {
         "auto": "自动", "none": "固定（不运镜）", "push_in": "推镜头", "pull_out": "拉镜头", "pan_left": "左摇",
         "pan_right": "右摇", "tilt_up": "上摇", "tilt_down": "下摇", "parallax": "视差"}.items()},
-    **{f"choice.transition.{k}": v for k, v in {"cut": "硬切", "crossfade": "叠化", "fade": "黑场过渡"}.items()},
+    **{f"choice.transition.{k}": v for k, v in {
+        "cut": "硬切", "crossfade": "叠化", "fade": "黑场过渡", "slide_left": "向左滑入", "slide_right": "向右滑入",
+        "slide_up": "向上滑入", "slide_down": "向下滑入", "zoom_in": "推近", "zoom_out": "拉远",
+        "whip_left": "向左甩镜", "whip_right": "向右甩镜", "flash": "闪白"}.items()},
+    **{f"choice.look.{k}": v for k, v in {
+        "own": "自己的 .cube 文件（请上传）", "teal_orange": "青橙色调", "warm_film": "暖色胶片",
+        "cool_night": "冷色夜景", "mono_noir": "黑白电影", "vivid_pop": "鲜艳明快"}.items()},
+    **{f"choice.speed_audio.{k}": v for k, v in {"follow": "跟随画面", "mute": "静音"}.items()},
     **{f"choice.source.{k}": v for k, v in {
         "own": "直接用我的图片或视频", "text": "按提示词生成", "image": "让图片动起来", "clip": "视频改风格",
         "previous": "接上一个镜头", "bridge": "镜头间衔接"}.items()},

@@ -1,6 +1,7 @@
 """The Storyboard tab: the shot list as a table, one shot at a time in an editor (prompt, caption, voice-over,
-length, camera move, transition, source), add / duplicate / delete / move, "enhance" a prompt, and the
-storyboard's title, description, hashtags and bible.
+length, camera move, transition and its length, source; effects, speed, reverse and a colour look, with a preview
+frame of the shot and a short preview clip of its transition), add / duplicate / delete / move, "enhance" a prompt,
+and the storyboard's title, description, hashtags and bible.
 
 The edits are small pure functions on the frozen Project (below, tested on their own); the handlers only
 read widgets into them and autosave the result.
@@ -12,9 +13,20 @@ import gradio as gr
 
 import actions
 from studio.errors import ProjectValidationError
-from studio.project.model import Bible, BibleEntry, CameraMove, Project, Shot, ShotSource, ShotStatus, Transition
+from studio.project.model import (
+    Bible,
+    BibleEntry,
+    CameraMove,
+    Project,
+    Shot,
+    ShotSource,
+    ShotStatus,
+    SpeedAudio,
+    Transition,
+)
 from ui.context import Studio, shot_choices
-from ui.i18n import choices, t
+from ui.effects import LOOK_CHOICES, effect_controls, effects_from_controls
+from ui.i18n import choices, say, t, words_for
 from ui.session import handler
 
 OWN_MEDIA = "own"  # the source choice meaning "show the shot's media as it is"
@@ -88,6 +100,16 @@ def parse_bible(look: str, characters: str) -> Bible:
     return Bible(characters=tuple(entries), look=(look or "").strip())
 
 
+def cut_time_ms(project: Project, shot_id: str) -> tuple[int, int]:
+    """(where the shot's transition is at its middle, the middle of the shot) on the timeline, in ms."""
+    from studio.project.timeline import build_timeline
+
+    i = _index(project, shot_id)
+    span = build_timeline(project).spans[i]
+    middle = span.start_ms + span.duration_ms // 2
+    return (span.start_ms + span.fade_in_ms // 2 if i else middle), middle
+
+
 def source_label(shot: Shot) -> str:
     """What the shot is made from: its explicit source, else the user's media, else its prompt (text)."""
     if shot.source is not None:
@@ -137,6 +159,31 @@ def build_storyboard_tab(studio: Studio) -> None:
                 source = gr.Dropdown(choices("source", SOURCES), label=t("board.source"), elem_id="shot_source")
                 source_file = gr.File(label=t("board.source_file"), file_types=["image", "video"],
                                       elem_id="shot_source_file", height=90)
+            with gr.Accordion(t("board.fx"), open=False, elem_id="shot_fx"):
+                with gr.Row():
+                    transition_s = gr.Number(label=t("board.transition_s"), minimum=0, maximum=3, step=0.1,
+                                             elem_id="shot_transition_s")
+                    look = gr.Dropdown(LOOK_CHOICES, value="", label=t("board.fx_look"), elem_id="shot_look")
+                    look_file = gr.File(label=t("board.look_file"), file_types=[".cube"], elem_id="shot_look_file",
+                                        height=90)
+                with gr.Row():
+                    speed = gr.Number(value=1.0, label=t("board.speed"), minimum=0.1, maximum=10, step=0.25,
+                                      elem_id="shot_speed")
+                    reverse = gr.Checkbox(label=t("board.reverse"), elem_id="shot_reverse")
+                    speed_audio = gr.Dropdown(choices("speed_audio", [s.value for s in SpeedAudio]),
+                                              value=SpeedAudio.FOLLOW.value, label=t("board.speed_audio"),
+                                              elem_id="shot_speed_audio")
+                effects = gr.Textbox(label=t("board.effects"), info=t("board.effects_info"), lines=3,
+                                     elem_id="shot_effects")
+                with gr.Row():
+                    preview_frame_button = gr.Button(t("board.preview_frame"), size="sm", elem_id="preview_shot")
+                    preview_clip_button = gr.Button(t("board.preview_clip"), size="sm", elem_id="preview_transition")
+                fx_note = gr.Markdown(elem_id="shot_fx_note")
+                with gr.Row():
+                    preview_image = gr.Image(label=t("board.preview"), interactive=False, height=360,
+                                             elem_id="shot_preview")
+                    preview_video = gr.Video(label=t("board.preview_video"), interactive=False, height=360,
+                                             elem_id="shot_preview_clip")
             with gr.Row():
                 save = gr.Button(t("board.save"), variant="primary", elem_id="save_shot")
                 enhance = gr.Button(t("board.enhance"), elem_id="enhance_prompt")
@@ -145,22 +192,63 @@ def build_storyboard_tab(studio: Studio) -> None:
             title = gr.Textbox(label=t("board.title"), elem_id="board_title")
             hashtags = gr.Textbox(label=t("board.hashtags"), elem_id="board_hashtags")
         description = gr.Textbox(label=t("board.description"), lines=2, elem_id="board_description")
-        look = gr.Textbox(label=t("board.look"), lines=2, elem_id="bible_look")
+        bible_look = gr.Textbox(label=t("board.look"), lines=2, elem_id="bible_look")
         characters = gr.Textbox(label=t("board.characters"), lines=3, elem_id="bible_characters",
                                 info=t("board.characters_info"))
         save_details = gr.Button(t("board.save_details"), elem_id="save_details")
     editor = [prompt, caption, voice, seconds, camera, transition, source]
+    fx = [transition_s, look, speed, reverse, speed_audio, effects]
     state = [studio.project, studio.user, studio.selected]
 
-    @handler
-    def save_shot(project, user, selected, prompt, caption, voice, seconds, camera, transition, source, file):
-        project = studio.current(project)
+    def edited(project, selected, prompt, caption, voice, seconds, camera, transition, source, transition_s, look,
+               speed, reverse, speed_audio, effects, file, look_file) -> Project:
+        """The project with the editor's values on the selected shot (what Save stores and the previews show)."""
+        previous = next((s.effects for s in project.shots if s.id == selected), ())
         fields = {"visual_prompt": prompt or "", "caption": caption or "", "voiceover": voice or "",
                   "duration_ms": int(round(float(seconds or 0) * 1000)), "camera_move": camera,
-                  "transition": transition, "source": None if source in (None, OWN_MEDIA) else source}
+                  "transition": transition, "source": None if source in (None, OWN_MEDIA) else source,
+                  "effects": effects_from_controls(effects, look, speed, bool(reverse), look_file, previous),
+                  "speed_audio": speed_audio or SpeedAudio.FOLLOW.value}
+        if transition_s not in (None, ""):
+            fields["transition_ms"] = int(round(float(transition_s) * 1000))
         if file:
             fields["source_media" if fields["source"] else "media"] = file
-        return studio.save(user, update_shot(project, selected, **fields)), selected
+        return update_shot(project, selected, **fields)
+
+    @handler
+    def save_shot(project, user, selected, prompt, caption, voice, seconds, camera, transition, source,
+                  transition_s, look, speed, reverse, speed_audio, effects, file, look_file):
+        values = (prompt, caption, voice, seconds, camera, transition, source, transition_s, look, speed, reverse,
+                  speed_audio, effects, file, look_file)
+        return studio.save(user, edited(studio.current(project), selected, *values)), selected
+
+    def preview(project, user, selected, values: tuple, request: gr.Request, clip: bool = False):
+        """A frame in the middle of the shot, or a short clip around its transition, as the editor has it now
+        (before Save); a hint when it cannot be made."""
+        from studio.errors import StudioError
+        from ui.finish import preview_frame
+
+        project, words = studio.current(project), words_for(request)
+        if not any(s.id == selected for s in project.shots):
+            return None, None, words["finish.empty"]
+        try:
+            from pathlib import Path
+
+            from studio.project.bundles import map_media
+
+            project = edited(project, selected, *values)
+            cut, middle = cut_time_ms(project, selected)
+            folder = studio.root(user, project)  # saved files are relative to it, new uploads absolute: all absolute
+            project, root = map_media(project, lambda p: p if Path(p).is_absolute() else str(folder / p)), None
+            if not clip:
+                return preview_frame(project, root, studio.settings, middle / 1000), gr.skip(), ""
+            from studio.compose.preview import preview_clip
+
+            folder = studio.workspace.new_render_folder()
+            video = preview_clip(project, studio.settings, root, folder / "preview.mp4", around_ms=cut)
+            return gr.skip(), str(video), ""
+        except StudioError as err:  # a preview that cannot be drawn yet is a hint, not an error dialog
+            return None, None, say(words, "status.preview", error=err)
 
     @handler
     def edit(kind: str, project, user, selected):
@@ -181,9 +269,9 @@ def build_storyboard_tab(studio: Studio) -> None:
                                       ).visual_prompt
 
     @handler
-    def save_board(project, user, selected, title, hashtags, description, look, characters):
+    def save_board(project, user, selected, title, hashtags, description, bible_look, characters):
         project = studio.current(project)
-        board = project.storyboard.model_copy(update={"bible": parse_bible(look, characters)})
+        board = project.storyboard.model_copy(update={"bible": parse_bible(bible_look, characters)})
         tags = tuple(tag.lstrip("#") for tag in (hashtags or "").replace(",", " ").split() if tag.lstrip("#"))
         data = {**board.model_dump(), "title": title or "", "description": description or "", "hashtags": tags}
         from studio.project.files import validate_project
@@ -191,13 +279,30 @@ def build_storyboard_tab(studio: Studio) -> None:
         checked = validate_project({**project.model_dump(), "storyboard": data})
         return studio.save(user, checked), selected
 
-    studio.changed(save.click(save_shot, state + editor + [source_file], [studio.project, studio.selected],
-                              api_name=False))
+    studio.changed(save.click(save_shot, state + editor + fx + [source_file, look_file],
+                              [studio.project, studio.selected], api_name=False))
+    previews = [preview_image, preview_video, fx_note]
+    def preview_shot(project, user, selected, prompt, caption, voice, seconds, camera, transition, source,
+                     transition_s, look, speed, reverse, speed_audio, effects, file, look_file, request: gr.Request):
+        values = (prompt, caption, voice, seconds, camera, transition, source, transition_s, look, speed, reverse,
+                  speed_audio, effects, file, look_file)
+        return preview(project, user, selected, values, request)
+
+    def preview_transition(project, user, selected, prompt, caption, voice, seconds, camera, transition, source,
+                           transition_s, look, speed, reverse, speed_audio, effects, file, look_file,
+                           request: gr.Request):
+        values = (prompt, caption, voice, seconds, camera, transition, source, transition_s, look, speed, reverse,
+                  speed_audio, effects, file, look_file)
+        return preview(project, user, selected, values, request, clip=True)
+
+    editing = state + editor + fx + [source_file, look_file]
+    preview_frame_button.click(preview_shot, editing, previews, api_name=False, **studio.cpu)
+    preview_clip_button.click(preview_transition, editing, previews, api_name=False, **studio.cpu)
     for button, kind in ((add, "add"), (duplicate, "duplicate"), (delete, "delete"), (up, "up"), (down, "down")):
         studio.changed(button.click(lambda p, u, s, k=kind: edit(k, p, u, s), state, [studio.project, studio.selected],
                                     api_name=False))
     enhance.click(enhance_prompt, [studio.project, studio.selected, prompt], [prompt], api_name=False, **studio.gpu)
-    studio.changed(save_details.click(save_board, state + [title, hashtags, description, look, characters],
+    studio.changed(save_details.click(save_board, state + [title, hashtags, description, bible_look, characters],
                                       [studio.project, studio.selected], api_name=False))
     studio.changed(pick.input(lambda s: s, [pick], [studio.selected], api_name=False, queue=False))
 
@@ -206,13 +311,19 @@ def build_storyboard_tab(studio: Studio) -> None:
         fields = ([shot.visual_prompt, shot.caption, shot.voiceover, shot.duration_ms / 1000, shot.camera_move.value,
                    shot.transition.value, source_label(shot)]
                   if shot else ["", "", "", None, None, None, None])
+        if shot:
+            text, look_choice, speed_value, reversed_ = effect_controls(shot.effects)
+            fields += [shot.transition_ms / 1000, look_choice, speed_value, reversed_, shot.speed_audio.value, text]
+        else:
+            fields += [None, "", 1.0, False, SpeedAudio.FOLLOW.value, ""]
         board = project.storyboard
         characters = "\n".join(f"{c.name}: {c.description}" for c in board.bible.characters)
         headers = ["#", words["board.col.caption"], "s",
                    *(words[f"board.col.{c}"] for c in ("camera", "source", "status"))]
         return [{"headers": headers, "data": overview(project, words)},
-                gr.update(choices=shot_choices(project), value=selected), *fields, None,
+                gr.update(choices=shot_choices(project), value=selected), *fields, None, None,
                 board.title, " ".join(f"#{h}" for h in board.hashtags), board.description, board.bible.look,
                 characters]
 
-    studio.view([table, pick, *editor, source_file, title, hashtags, description, look, characters], render)
+    studio.view([table, pick, *editor, *fx, source_file, look_file, title, hashtags, description, bible_look,
+                 characters], render)

@@ -59,7 +59,8 @@ ZH_CHARS_PER_S = 4.0
 EN_WORDS_PER_S = 2.5
 
 _CAMERA_CHOICES = tuple(m.value for m in CameraMove if m is not CameraMove.AUTO)
-_TRANSITION_CHOICES = tuple(t.value for t in Transition)
+# The editorial transitions; slides, zooms, whips and the flash are the creator's to pick (Storyboard tab, CLI, API).
+_TRANSITION_CHOICES = tuple(t.value for t in (Transition.CUT, Transition.CROSSFADE, Transition.FADE))
 CameraChoice = Literal["none", "push_in", "pull_out", "pan_left", "pan_right", "tilt_up", "tilt_down",
                        "parallax"]
 TransitionChoice = Literal["cut", "crossfade", "fade"]

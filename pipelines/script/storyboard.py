@@ -287,7 +287,7 @@ def storyboard_from_draft(draft: DraftStoryboard, request: ScriptRequest,
         raise ValueError("no shot has a visual prompt")
 
     # durations: the writer's seconds as weights, never less than the voice-over needs, refitted to the target
-    overlap = sum(s.transition_ms for s in shots if s.transition is Transition.CROSSFADE)
+    overlap = sum(s.transition_ms for s in shots if s.transition.overlaps)
     weights = [max(d.seconds, speech_seconds(s.voiceover, plan.language)) for d, s in zip(draft.shots, shots,
                                                                                            strict=True)]
     durations = fit_durations(weights, plan.target_ms + overlap, plan.min_shot_ms, plan.max_shot_ms)

@@ -6,7 +6,9 @@ then cut), frame-rate conversion to the output rate, and for *contain* the blurr
 behind the fitted picture. Python only reads finished RGB frames in order, so memory stays at one
 frame per open clip. Past the clip's last decodable frame we hold it (a clip shorter than its shot
 freezes on its last frame rather than going black); a clip that yields no frame at all is an error
-that names the file. We do not use MoviePy's FFMPEG_VideoReader here: it scales before cropping,
+that names the file. A shot with a speed or time effect reads its clip through ``ClipReader``, which seeks:
+ffmpeg plays the clip at the shot's speed (``setpts``), and a reversed stretch is decoded forward in short chunks
+that are then handed out backwards. We do not use MoviePy's FFMPEG_VideoReader here: it scales before cropping,
 keeps ffmpeg's stderr in a pipe it never drains, and has no time limit.
 """
 
@@ -57,7 +59,8 @@ class ClipDecoder:
     """Sequential frames of one clip, from ``start_ms``, fitted to ``size`` at ``fps``."""
 
     def __init__(self, ffmpeg: str, info: MediaInfo, *, fit: Fit, focus: tuple[float, float],
-                 size: tuple[int, int], fps: int, start_ms: int = 0, max_ms: int | None = None):
+                 size: tuple[int, int], fps: int, start_ms: float = 0, max_ms: float | None = None,
+                 speed: float = 1.0):
         self.info = info
         self.size = size
         self.fps = fps
@@ -67,9 +70,11 @@ class ClipDecoder:
         self.ended = False
         cmd = [ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-ss", f"{start_ms / 1000:.3f}"]
         if max_ms is not None:
-            cmd += ["-t", f"{max_ms / 1000 + 1:.3f}"]  # a little past the shot: the last frame must exist
-        cmd += ["-i", str(info.path), "-map", "0:v:0", "-an", "-sn", "-dn",
-                "-vf", fit_filter(info, fit, focus, size, fps),
+            cmd += ["-t", f"{max_ms * speed / 1000 + 1:.3f}"]  # a little past the shot: the last frame must exist
+        graph = fit_filter(info, fit, focus, size, fps)
+        if speed != 1.0:  # frame i then shows the clip at start + i * speed / fps
+            graph = f"setpts=(PTS-STARTPTS)/{speed:.6f},{graph}"
+        cmd += ["-i", str(info.path), "-map", "0:v:0", "-an", "-sn", "-dn", "-vf", graph,
                 "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 -- closed in close()
         try:
@@ -119,3 +124,76 @@ class ClipDecoder:
         with contextlib.suppress(OSError):
             self.proc.stdout.close()
         self.log.close()
+
+
+class ClipReader:
+    """Frames of one clip at any source times (ms from ``start_ms``), in any order, for shots with time effects.
+
+    Forward requests stream through one decoder playing at ``speed`` (so a 2x shot decodes what it shows, not twice
+    that through the pipe); a request behind the last one, or more than ``JUMP_MS`` ahead, seeks. Backward runs (a
+    reversed shot) are served from chunks of ``CHUNK`` frames decoded forward from a seek and handed out in reverse,
+    so a reversed shot costs about what playing it forward does, with one chunk of frames in memory.
+    """
+
+    CHUNK = 12
+    JUMP_MS = 1500.0
+
+    def __init__(self, ffmpeg: str, info: MediaInfo, *, fit: Fit, focus: tuple[float, float], size: tuple[int, int],
+                 fps: int, start_ms: int, speed: float = 1.0):
+        self.args = dict(fit=fit, focus=focus, size=size, fps=fps)
+        self.ffmpeg, self.info, self.fps, self.start_ms, self.speed = ffmpeg, info, fps, start_ms, speed
+        self.step_ms = speed * 1000 / fps  # source time between two decoded frames
+        self.end_ms = max(0.0, info.duration_ms - start_ms)
+        self.decoder: ClipDecoder | None = None
+        self.base_ms = 0.0  # source time of the decoder's frame 0
+        self.position = -1  # index of the decoder's last frame read
+        self.chunk: list[bytes] = []
+        self.chunk_ms = 0.0  # source time of chunk[0]
+        self.last_ms: float | None = None
+        self.seeks = 0  # decoders started (tests and benchmarks read it)
+
+    def _decoder(self, at_ms: float, frames: int | None = None) -> ClipDecoder:
+        self.seeks += 1
+        return ClipDecoder(self.ffmpeg, self.info, start_ms=self.start_ms + at_ms, speed=self.speed,
+                           max_ms=None if frames is None else frames * 1000 / self.fps, **self.args)
+
+    def frame_bytes(self, src_ms: float) -> bytes:
+        src_ms = min(max(0.0, src_ms), self.end_ms)
+        backward = self.last_ms is not None and src_ms < self.last_ms - 1e-6
+        self.last_ms = src_ms
+        if backward:
+            return self._from_chunk(src_ms)
+        if self.chunk:  # forward again after a backward run: the chunk while it has the frame, then stream
+            index = round((src_ms - self.chunk_ms) / self.step_ms)
+            if 0 <= index < len(self.chunk):
+                return self.chunk[index]
+            self.chunk = []
+        index = round((src_ms - self.base_ms) / self.step_ms)
+        if self.decoder is None or index < self.position or (index - self.position) * self.step_ms > self.JUMP_MS:
+            self.close_decoder()
+            self.decoder, self.base_ms, self.position, index = self._decoder(src_ms), src_ms, -1, 0
+        self.position = max(self.position, index)
+        return self.decoder.frame_bytes_at(index * 1000 / self.fps)
+
+    def _from_chunk(self, src_ms: float) -> bytes:
+        self.close_decoder()
+        index = round((src_ms - self.chunk_ms) / self.step_ms)
+        if not self.chunk or not 0 <= index < len(self.chunk):
+            self.chunk_ms = max(0.0, src_ms - (self.CHUNK - 1) * self.step_ms)
+            decoder = self._decoder(self.chunk_ms, self.CHUNK)
+            try:
+                count = round((src_ms - self.chunk_ms) / self.step_ms) + 1
+                self.chunk = [decoder.frame_bytes_at(i * 1000 / self.fps) for i in range(count)]
+            finally:
+                decoder.close()
+            index = len(self.chunk) - 1
+        return self.chunk[index]
+
+    def close_decoder(self) -> None:
+        if self.decoder is not None:
+            self.decoder.close()
+            self.decoder = None
+
+    def close(self) -> None:
+        self.close_decoder()
+        self.chunk = []

@@ -5,7 +5,8 @@
     2. overlays  captions (with word-highlight states), hook title and visible AI label, pre-rendered once
     3. audio     clip sound, voice-over and fitted, ducked music mixed at 48 kHz, mastered to the
                  preset's loudness (e.g. -14 LUFS, true peak <= -1 dBTP)
-    4. frames    each frame composed in Pillow and streamed to one ffmpeg encoder (progress, cancel)
+    4. frames    each frame composed in Pillow and streamed to one ffmpeg encoder (progress, cancel); shots
+                 with effects (studio.compose.effects) and transitions (studio.compose.transitions) on the way
     5. sidecars  SRT, VTT, cover JPEG, project JSON
     6. publish   everything moved into place, the MP4 last; on any failure nothing is left behind
 
@@ -34,14 +35,16 @@ import numpy as np
 from PIL import Image
 
 from studio.compose.c2pa import build_manifest, load_material, sign_mp4
+from studio.compose.effects import EffectFrames, ShotEffects, dim, effect_notes, project_effects
 from studio.compose.encode import EncodeJob, Encoder
 from studio.compose.frames import ImageShotFrames, VideoShotFrames, open_shot_frames
 from studio.compose.labels import COMMENT, MIN_LABEL_TEXT_FRACTION, aigc_json, aigc_metadata, label_text
+from studio.compose.transitions import compose as compose_transition
 from studio.errors import CaptionError, MissingMediaError, ProjectValidationError, RenderCancelled
 from studio.media import MediaInfo, MediaKind, probe_for, probe_shot_media
 from studio.project.files import project_json, resolve_media, save_project
 from studio.project.limits import check_project_limits
-from studio.project.model import CaptionPosition, LabelPosition, Project, Transition
+from studio.project.model import CaptionPosition, LabelPosition, Project, Transition, transition_problem
 from studio.project.presets import PlatformPreset, get_preset
 from studio.project.timeline import Timeline, build_timeline, frame_count, frame_time_ms
 from studio.scratch import fsync_file, owner_tag, sweep_stale
@@ -108,6 +111,7 @@ class RenderPlan:
     sound: SoundSources
     overlays: list[Overlay]
     beat_sync: BeatSyncReport | None = None
+    effects: dict[int, ShotEffects] = field(default_factory=dict)  # shot index -> its checked effects, if any
 
 
 # -- 1. check ---------------------------------------------------------------------------------------
@@ -120,11 +124,13 @@ class CheckedProject:
     media: dict[int, MediaInfo]
     sound: SoundSources
     beat_sync: BeatSyncReport | None
+    effects: dict[int, ShotEffects] = field(default_factory=dict)
 
 
 def _check_sound(project: Project, settings: Settings, root: Path | None) -> tuple[Project, SoundSources,
-                                                                                    BeatSyncReport | None]:
-    """Resolve and probe music and voice-over; fit the music to the clip; snap cuts when asked."""
+                                                                                   BeatSyncReport | None]:
+    """Resolve and probe music and voice-over; fit the music to the clip; snap cuts when asked. Editor hand-offs
+    (studio.export) call it too, so their cuts and music land where the compositor puts them."""
     voice_path = None
     if project.voiceover is not None:
         voice_path = resolve_media(project.voiceover.path, root)
@@ -160,6 +166,9 @@ def check_project(project: Project, settings: Settings, root: Path | None) -> Ch
     preset = get_preset(project.preset)
     if not project.shots:
         build_timeline(project)  # raises the "no shots" error
+    problem = transition_problem(project.shots)  # before beat sync moves any cut
+    if problem:
+        raise ProjectValidationError(problem)
     project, sound, beat_sync = _check_sound(project, settings, root)
     timeline = build_timeline(project)
     if timeline.duration_ms > preset.max_duration_s * 1000:
@@ -179,7 +188,8 @@ def check_project(project: Project, settings: Settings, root: Path | None) -> Ch
                 f"{where}: clip start {shot.clip_start_ms} ms is past the end of the clip ({info.duration_ms} ms)"
             )
         media[span.index] = info
-    return CheckedProject(project, preset, timeline, media, sound, beat_sync)
+    effects = project_effects(project, timeline, media, preset.fps, root)
+    return CheckedProject(project, preset, timeline, media, sound, beat_sync, effects)
 
 
 # -- 2. overlays ------------------------------------------------------------------------------------
@@ -280,14 +290,17 @@ class FrameRenderer:
         self.plan = plan
         self.settings = settings
         self.size = (plan.preset.width, plan.preset.height)
-        self.sources: dict[int, ImageShotFrames | VideoShotFrames] = {}
+        self.sources: dict[int, ImageShotFrames | VideoShotFrames | EffectFrames] = {}
         self.black = Image.new("RGB", self.size, (0, 0, 0))
+        # Shots whose effects place them over what is under them (cross-fades, slides): composed with ``over``.
+        self.layered = {index for index, chain in plan.effects.items() if chain.layered}
 
     def _source(self, index: int):
         if index not in self.sources:
             span = self.plan.timeline.spans[index]
             self.sources[index] = open_shot_frames(self.plan.media[index], span.shot, index, self.size,
-                                                   self.plan.preset.fps, span.duration_ms, self.settings)
+                                                   self.plan.preset.fps, span.duration_ms, self.settings,
+                                                   self.plan.effects.get(index))
         return self.sources[index]
 
     def frame_at(self, t_ms: float) -> Image.Image:
@@ -295,17 +308,23 @@ class FrameRenderer:
         images = []
         for span in active:
             local = t_ms - span.start_ms
-            image = self._source(span.index).frame(local)
+            source = self._source(span.index)
+            image = source.frame(local)
             if span.transition_in is Transition.FADE and span.fade_in_ms and local < span.fade_in_ms:
-                image = Image.blend(self.black, image, local / span.fade_in_ms)
+                image = dim(image, local / span.fade_in_ms)
             if span.fade_out_ms and t_ms > span.end_ms - span.fade_out_ms:
-                image = Image.blend(self.black, image, max(0.0, (span.end_ms - t_ms) / span.fade_out_ms))
+                image = dim(image, max(0.0, (span.end_ms - t_ms) / span.fade_out_ms))
+            if span.index in self.layered:
+                image = source.over(images[-1] if images else self.black, image, local)
             images.append(image)
         frame = images[0]
         if len(images) > 1:
             incoming = active[-1]
-            k = (t_ms - incoming.start_ms) / max(incoming.fade_in_ms, 1)
-            frame = Image.blend(images[0], images[-1], min(max(k, 0.0), 1.0))
+            k = min(max((t_ms - incoming.start_ms) / max(incoming.fade_in_ms, 1), 0.0), 1.0)
+            if incoming.transition_in is Transition.CROSSFADE:
+                frame = Image.blend(images[0], images[-1], k)
+            else:
+                frame = compose_transition(incoming.transition_in, images[0], images[-1], k)
         for overlay in self.plan.overlays:
             if overlay.start_ms <= t_ms < overlay.end_ms:
                 frame.paste(overlay.image, (overlay.x, overlay.y), overlay.mask_at(t_ms))
@@ -315,7 +334,7 @@ class FrameRenderer:
 
     def _close(self, index: int) -> None:
         source = self.sources.pop(index)
-        if isinstance(source, VideoShotFrames):
+        if isinstance(source, VideoShotFrames | EffectFrames):
             source.close()
 
     def close(self) -> None:
@@ -371,12 +390,12 @@ def plan_render(project: Project, settings: Settings, project_root: Path | None 
     checked = check_project(project, settings, project_root)
     overlays = build_overlays(checked.project, checked.preset, checked.timeline, settings)
     return RenderPlan(checked.project, checked.preset, checked.timeline, checked.media, checked.sound, overlays,
-                      checked.beat_sync)
+                      checked.beat_sync, checked.effects)
 
 
 def render_sound(plan: RenderPlan, settings: Settings) -> tuple[np.ndarray, MasterReport]:
     """Stage 3: the mix, mastered to the preset's loudness target and true-peak ceiling."""
-    mix = mix_timeline(plan.timeline, plan.media, settings, plan.sound)
+    mix = mix_timeline(plan.timeline, plan.media, settings, plan.sound, fps=plan.preset.fps)
     return master(mix, SAMPLE_RATE, target_lufs=plan.preset.loudness_lufs,
                   ceiling_dbtp=plan.preset.true_peak_dbtp)
 
@@ -529,7 +548,7 @@ def compose(project: Project, output: str | os.PathLike[str], *, settings: Setti
         else None, vtt=paths["vtt"] if "vtt" in staged else None, duration_ms=timeline.duration_ms, frames=total,
         preset=preset.name.value, elapsed_s=time.monotonic() - started, aigc=aigc, loudness=loudness,
         beat_sync=plan.beat_sync.message if plan.beat_sync else None, project=project,
-        warnings=label_warnings(project), signed=signing is not None,
+        warnings=label_warnings(project) + effect_notes(plan.effects), signed=signing is not None,
     )
 
 

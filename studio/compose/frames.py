@@ -9,17 +9,23 @@ times that only move forward (the compositor renders in order), so clips stream 
 ffmpeg decoder and are never held in memory. Fitting: *cover* scales the media to fill the frame
 and crops around the shot's focus point; *contain* shows all of it over a blurred, darkened fill
 made from the media itself (the look creators use for landscape footage in a vertical frame).
+
+A shot with effects gets its source wrapped in ``studio.compose.effects.EffectFrames``; a clip whose effects move
+time (speed, reverse, freeze, MoviePy's own effects) is read through a seeking ``ClipReader`` instead of the
+one-pass decoder, and a still picture gets its colour effects once, before the camera move.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageEnhance, ImageFilter
 
-from studio.compose.clips import FILL_BRIGHTNESS, FILL_DIVISOR, ClipDecoder
+from studio.compose.clips import FILL_BRIGHTNESS, FILL_DIVISOR, ClipDecoder, ClipReader
+from studio.compose.effects import EffectFrames, ShotEffects
 from studio.media import MediaInfo, MediaKind, load_image
 from studio.project.model import CameraMove, Fit, Shot
 from studio.settings import Settings
@@ -145,7 +151,9 @@ def blurred_fill(image: Image.Image, size: tuple[int, int]) -> Image.Image:
 class ImageShotFrames:
     """A still image with an eased camera move over the shot's whole span."""
 
-    def __init__(self, image: Image.Image, shot: Shot, index: int, size: tuple[int, int], span_ms: int):
+    def __init__(self, image: Image.Image, shot: Shot, index: int, size: tuple[int, int], span_ms: int,
+                 prepare: Callable[[Image.Image], Image.Image] | None = None):
+        """``prepare``: effects applied once to the (shrunk) picture before any frame, e.g. a colour look."""
         self.size = size
         self.span_ms = max(span_ms, 1)
         self.fit = shot.fit
@@ -159,7 +167,7 @@ class ImageShotFrames:
             if need < 1.0:
                 image = image.resize((max(1, round(image.width * need)), max(1, round(image.height * need))),
                                      Image.LANCZOS, reducing_gap=3.0)
-            self.image = image
+            self.image = prepare(image.convert("RGB")) if prepare else image
             self.background = None
         else:
             fit_scale = min(out_w / image.width, out_h / image.height)
@@ -168,8 +176,8 @@ class ImageShotFrames:
             if need < 1.0:
                 image = image.resize((max(1, round(image.width * need)), max(1, round(image.height * need))),
                                      Image.LANCZOS, reducing_gap=3.0)
-            self.image = image
-            self.background = blurred_fill(image, size)
+            self.image = prepare(image.convert("RGB")) if prepare else image
+            self.background = blurred_fill(self.image, size)
 
     def frame(self, t_ms: float) -> Image.Image:
         k = ease_in_out(t_ms / self.span_ms)
@@ -204,8 +212,33 @@ class VideoShotFrames:
         self.decoder.close()
 
 
+class SeekingVideoFrames:
+    """A clip at any source times (a shot with time effects): ``frame(src_ms)`` from the shot's clip start."""
+
+    def __init__(self, ffmpeg: str, info: MediaInfo, shot: Shot, size: tuple[int, int], fps: int, speed: float):
+        self.size = size
+        self.reader = ClipReader(ffmpeg, info, fit=shot.fit, focus=(shot.focus_x, shot.focus_y), size=size, fps=fps,
+                                 start_ms=shot.clip_start_ms, speed=speed)
+
+    def frame(self, src_ms: float) -> Image.Image:
+        return Image.frombytes("RGB", self.size, self.reader.frame_bytes(src_ms))
+
+    def close(self) -> None:
+        self.reader.close()
+
+
 def open_shot_frames(info: MediaInfo, shot: Shot, index: int, size: tuple[int, int], fps: int, span_ms: int,
-                     settings: Settings) -> ImageShotFrames | VideoShotFrames:
+                     settings: Settings, effects: ShotEffects | None = None):
+    """The frame source of one shot: its picture or clip, and its effects when it has any."""
+    if effects is None:
+        if info.kind is MediaKind.IMAGE:
+            return ImageShotFrames(load_image(Path(info.path), settings), shot, index, size, span_ms)
+        return VideoShotFrames(settings.ffmpeg_exe(), info, shot, size, fps, span_ms)
     if info.kind is MediaKind.IMAGE:
-        return ImageShotFrames(load_image(Path(info.path), settings), shot, index, size, span_ms)
-    return VideoShotFrames(settings.ffmpeg_exe(), info, shot, size, fps, span_ms)
+        source = ImageShotFrames(load_image(Path(info.path), settings), shot, index, size, span_ms,
+                                 prepare=effects.prepare_still if effects.once else None)
+    elif effects.needs_seeking:
+        source = SeekingVideoFrames(settings.ffmpeg_exe(), info, shot, size, fps, effects.timemap.speed)
+    else:
+        source = VideoShotFrames(settings.ffmpeg_exe(), info, shot, size, fps, span_ms)
+    return EffectFrames(source, effects, size, fps)

@@ -9,6 +9,8 @@ from typing import Any
 
 from studio.errors import LimitError, ProjectValidationError
 from studio.media import MediaKind, probe_shot_media
+from studio.project.effect_forms import effects_from_text
+from studio.project.effects import Effect, Look, bundled_looks
 from studio.project.files import validate_project
 from studio.project.limits import check_project_limits
 from studio.project.model import (
@@ -28,6 +30,37 @@ from studio.settings import Settings
 from studio.values import blank, choice, number
 
 DEFAULT_IMAGE_SECONDS = 3.0
+DEFAULT_TRANSITION_MS = 500
+
+
+def _no_files(path: str) -> str:
+    raise ValueError(f"a look file cannot be named here ({path[:40]!r}); upload the .cube file instead")
+
+
+def clip_effects(look: Any = None, effects: Any = None, *, look_file: Any = None,
+                 visitor: bool = False) -> tuple[Effect, ...]:
+    """The clip-wide effects a face was given: a look (a bundled name, or a .cube file: an upload, or a path on the
+    command line) and effects typed as MoviePy calls or JSON. A visitor (the UI, the API) may not name files."""
+    found: list[Effect] = []
+    check_file = _no_files if visitor else None
+    try:
+        if not blank(look_file):
+            found.append(Look(file=str(look_file)))
+        elif not blank(look):
+            look = str(look).strip()
+            if look in bundled_looks():
+                found.append(Look(look=look))
+            elif look.lower().endswith(".cube") and not visitor:
+                found.append(Look(file=str(Path(look).expanduser().resolve())))
+            else:
+                raise ValueError(f"no bundled look is called {look[:40]!r}; the bundled looks are "
+                                 f"{', '.join(bundled_looks())}" + ("" if visitor else ", or give a .cube file"))
+        texts = [effects] if isinstance(effects, str) or effects is None else list(effects)
+        for text in texts:
+            found += effects_from_text(text, clip_wide=True, check_file=check_file)
+    except ValueError as err:
+        raise ProjectValidationError(str(err)) from None
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -35,6 +68,8 @@ class QuickOptions:
     preset: PresetName = PresetName.DOUYIN
     shot_seconds: float | None = None  # None: 3 s per image, a clip's own length per clip
     transition: Transition = Transition.CROSSFADE
+    transition_ms: int | None = None  # None: 0.5 s, or less where a shot is shorter
+    effects: tuple[Effect, ...] = ()  # clip-wide: a look and colour effects on every shot
     fit: Fit = Fit.COVER
     title: str = ""
     caption_style: str = DEFAULT_CAPTION_STYLE
@@ -53,12 +88,19 @@ class QuickOptions:
                     title: Any = "", caption_style: Any = None, language: Any = None, music: Any = None,
                     music_library: Any = None, music_gain_db: Any = None, beat_sync: Any = False,
                     snap_to: Any = None, voiceover: Any = None, keep_clip_audio: Any = False,
-                    visible_label: Any = True) -> QuickOptions:
-        """The one parser of the quick path's options, for every face. A music file wins over a bundled track."""
+                    visible_label: Any = True, transition_seconds: Any = None, look: Any = None,
+                    effects: Any = None, look_file: Any = None, visitor: bool = False) -> QuickOptions:
+        """The one parser of the quick path's options, for every face. A music file wins over a bundled track;
+        ``visitor`` (the UI and the API) may give a look only as a bundled name or an upload, never a path."""
+        seconds = number("transition length", transition_seconds)
+        if seconds is not None and not 0 <= seconds <= 3:
+            raise ProjectValidationError(f"the transition length must be 0 to 3 s, not {seconds:g}")
         return cls(
             preset=choice("platform preset", PresetName, preset, PresetName.DOUYIN),
             shot_seconds=number("shot length", shot_seconds) or None,
             transition=choice("transition", Transition, transition, Transition.CROSSFADE),
+            transition_ms=None if seconds is None else round(seconds * 1000),
+            effects=clip_effects(look, effects, look_file=look_file, visitor=visitor),
             fit=choice("fit", Fit, fit, Fit.COVER), title=str(title or "").strip(),
             caption_style=str(caption_style or DEFAULT_CAPTION_STYLE), language=choice("language", Language, language,
                                                                                   Language.AUTO),
@@ -84,7 +126,7 @@ def project_from_media(media: Sequence[str | Path], captions: Sequence[str], opt
         raise ProjectValidationError(
             f"shot length {options.shot_seconds} s is outside {MIN_SHOT_MS / 1000:g}..{MAX_SHOT_MS / 1000:g} s"
         )
-    shots = []
+    shots: list[dict[str, Any]] = []
     for i, raw in enumerate(media):
         path = Path(raw).expanduser().resolve()
         info = probe_shot_media(path, settings, f"shot {i + 1}")
@@ -102,12 +144,17 @@ def project_from_media(media: Sequence[str | Path], captions: Sequence[str], opt
             "fit": options.fit.value,
             "clip_audio_gain_db": 0.0 if options.keep_clip_audio else None,
         })
+    for i, shot in enumerate(shots):  # the default length fits the shorter neighbour; a chosen one is checked
+        neighbours = min(shot["duration_ms"], shots[i - 1]["duration_ms"]) if i else shot["duration_ms"]
+        shot["transition_ms"] = (min(DEFAULT_TRANSITION_MS, neighbours) if options.transition_ms is None
+                                 else options.transition_ms)
     data = {
         "language": options.language.value,
         "preset": options.preset.value,
         "storyboard": {"title": options.title, "hook": options.title, "shots": shots},
         "caption_style": caption_style(options.caption_style).model_dump(mode="json"),
         "label": AiLabel(visible=options.visible_label).model_dump(mode="json"),
+        "effects": list(options.effects),
     }
     if options.music is not None or options.music_library is not None:
         source = ({"path": str(Path(options.music).expanduser().resolve())} if options.music is not None

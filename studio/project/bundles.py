@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from studio.errors import ProjectError, UnsafePathError
+from studio.project.effects import effect_files, map_effect_files
 from studio.project.files import load_project, project_json, resolve_media
 from studio.project.model import Project
 
@@ -33,6 +34,8 @@ def media_paths(project: Project) -> list[str]:
     for shot in project.shots:
         paths += [p for p in (shot.media, shot.source_media, shot.voiceover_audio) if p]
         paths += [c.media for c in shot.candidates]
+        paths += effect_files(shot.effects)  # the user's .cube looks
+    paths += effect_files(project.effects)
     if project.music is not None and project.music.path:
         paths.append(project.music.path)
     if project.voiceover is not None:
@@ -48,8 +51,12 @@ def map_media(project: Project, change: Callable[[str], str]) -> Project:
         update: dict = {f: change(getattr(shot, f)) for f in fields if getattr(shot, f)}
         if shot.candidates:
             update["candidates"] = tuple(c.model_copy(update={"media": change(c.media)}) for c in shot.candidates)
+        if effect_files(shot.effects):
+            update["effects"] = map_effect_files(shot.effects, change)
         shots.append(shot.model_copy(update=update))
     project = project.with_shots(shots)
+    if effect_files(project.effects):
+        project = project.model_copy(update={"effects": map_effect_files(project.effects, change)})
     if project.music is not None and project.music.path:
         music = project.music.model_copy(update={"path": change(project.music.path)})
         project = project.model_copy(update={"music": music})

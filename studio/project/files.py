@@ -20,13 +20,38 @@ from typing import Any
 from pydantic import ValidationError
 
 from studio.errors import MissingMediaError, ProjectError, ProjectValidationError, SchemaVersionError, UnsafePathError
+from studio.project.effects import effect_files, map_effect_files
 from studio.project.model import SCHEMA_VERSION, Project
 from studio.settings import Settings
 
 MAX_PROJECT_BYTES = 5 * 1024 * 1024
 
+
+def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 added effects (per shot and clip-wide), more transitions and ``speed_audio``, all with defaults, and
+    refuses a transition longer than a shot it joins, which version 1 quietly shortened. Such a transition is stored
+    as long as it may be (the shorter shot's length): it renders exactly as before, because the timeline never lets a
+    transition take more than half of either shot. Anything malformed is left for validation to name."""
+    data = {**data, "schema_version": 2}
+    board = data.get("storyboard")
+    if not isinstance(board, dict) or not isinstance(board.get("shots"), list):
+        return data
+    shots = list(board["shots"])
+    whole = lambda value: isinstance(value, int) and not isinstance(value, bool)  # noqa: E731
+    for i in range(1, len(shots)):
+        previous, shot = shots[i - 1], shots[i]
+        if not isinstance(previous, dict) or not isinstance(shot, dict) or shot.get("transition", "cut") == "cut":
+            continue
+        length = shot.get("transition_ms", 500)
+        durations = (previous.get("duration_ms", 3000), shot.get("duration_ms", 3000))
+        if whole(length) and all(whole(d) and d > 0 for d in durations) and length > min(durations):
+            shots[i] = {**shot, "transition_ms": min(durations)}
+    data["storyboard"] = {**board, "shots": shots}
+    return data
+
+
 # schema_version N -> function turning a version-N dict into a version-(N+1) dict.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
 
 
 def project_schema() -> dict[str, Any]:
@@ -264,10 +289,15 @@ def relocate_media(project: Project, *, source_root: Path | None, target_file: P
             update["candidates"] = tuple(
                 c.model_copy(update={"media": relocate(c.media, f"shot {i} variation {n}")})
                 for n, c in enumerate(shot.candidates, start=1))
+        if effect_files(shot.effects):
+            update["effects"] = map_effect_files(shot.effects, lambda p: relocate(p, f"shot {i} look"))
         return shot.model_copy(update=update) if update else shot
 
     shots = [relocate_shot(shot, i) for i, shot in enumerate(project.shots, start=1)]
     project = project.with_shots(shots)
+    if effect_files(project.effects):
+        project = project.model_copy(update={"effects": map_effect_files(project.effects,
+                                                                         lambda p: relocate(p, "clip look"))})
     if project.music is not None and project.music.path is not None:
         music = project.music.model_copy(update={"path": relocate(project.music.path, "music")})
         project = project.model_copy(update={"music": music})

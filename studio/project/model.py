@@ -19,11 +19,22 @@ from enum import StrEnum
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 
+from studio.project.effect_forms import effects_schema
+from studio.project.effects import Effect, effect_dict, parse_effects
 from studio.project.presets import PresetName
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: effects (per shot and clip-wide), the new transitions, speed_audio
 
 MAX_CAPTION_CHARS = 200
 MAX_SHOTS = 200
@@ -69,9 +80,33 @@ class Fit(StrEnum):
 
 
 class Transition(StrEnum):
+    """How a shot enters from the previous one. Every transition but ``cut`` and ``fade`` overlaps the two shots
+    (like a crossfade: the clip gets its length shorter, beat sync cuts at its middle)."""
+
     CUT = "cut"
     CROSSFADE = "crossfade"
     FADE = "fade"  # through black
+    SLIDE_LEFT = "slide_left"  # the new shot slides in over the old one, moving left (from the right edge)
+    SLIDE_RIGHT = "slide_right"
+    SLIDE_UP = "slide_up"
+    SLIDE_DOWN = "slide_down"
+    ZOOM_IN = "zoom_in"  # both pictures rush towards the viewer while crossfading
+    ZOOM_OUT = "zoom_out"  # the old picture shrinks away over the new one
+    WHIP_LEFT = "whip_left"  # a motion-blurred push: both pictures move left, fast in the middle
+    WHIP_RIGHT = "whip_right"
+    FLASH = "flash"  # through white
+
+    @property
+    def overlaps(self) -> bool:
+        """Whether the two shots overlap during the transition (everything but a cut and a fade through black)."""
+        return self not in (Transition.CUT, Transition.FADE)
+
+
+class SpeedAudio(StrEnum):
+    """A clip's own sound when a time effect changes its speed or direction."""
+
+    FOLLOW = "follow"  # played at the picture's speed (faster is higher), backwards when reversed
+    MUTE = "mute"
 
 
 class ShotStatus(StrEnum):
@@ -126,6 +161,12 @@ def _check_media_path(value: str | None, info: ValidationInfo) -> str | None:
     if ".." in parts:
         raise ValueError(f"{value!r} leaves the project folder")
     return value
+
+
+# Effect values (studio.project.effects) in a field: parsed and checked by the models' validators, written back in
+# their project-file form, published with their own JSON Schema.
+Effects = Annotated[tuple[Any, ...], WithJsonSchema(effects_schema())]
+ClipEffects = Annotated[tuple[Any, ...], WithJsonSchema(effects_schema(clip_wide=True))]
 
 
 class WordTiming(_Model):
@@ -198,11 +239,25 @@ class Shot(_Model):
     source_media: str | None = Field(default=None, description="The user's image or clip a shot is generated from.")
     render: ShotRender | None = Field(default=None, description="What generated `media`; null for the user's own.")
     candidates: tuple[ShotCandidate, ...] = Field(default=(), max_length=16)
+    effects: Effects = Field(default=(), description=(
+        "Effects in moviepy.video.fx's names and parameters, applied in order: "
+        '[{"name": "FadeIn", "duration": 0.5}, {"name": "MultiplySpeed", "factor": 2}, ...]; a Look is a 3D LUT.'))
+    speed_audio: SpeedAudio = Field(default=SpeedAudio.FOLLOW, description=(
+        "With a speed or time effect: the clip's own sound follows the picture, or is muted."))
 
     @field_validator("caption", "voiceover", "visual_prompt", mode="before")
     @classmethod
     def _clean(cls, value: Any) -> Any:
         return clean_text(value) if isinstance(value, str) else value
+
+    @field_validator("effects", mode="before")
+    @classmethod
+    def _effects(cls, value: Any, info: ValidationInfo) -> tuple[Effect, ...]:
+        return parse_effects(value, check_file=lambda path: _check_media_path(path, info))
+
+    @field_serializer("effects")
+    def _dump_effects(self, effects: tuple[Effect, ...]) -> list[dict[str, Any]]:
+        return [effect_dict(e) for e in effects]
 
     @field_validator("media", "source_media", "voiceover_audio")
     @classmethod
@@ -215,6 +270,10 @@ class Shot(_Model):
             if word.start_ms >= self.duration_ms:
                 raise ValueError(f"caption word {word.text!r} starts at {word.start_ms} ms, "
                                  f"after the shot ends ({self.duration_ms} ms)")
+        for effect in self.effects:
+            if effect.seconds() * 1000 > self.duration_ms:
+                raise ValueError(f"{effect.name} lasts {effect.seconds():g} s, longer than the shot "
+                                 f"({self.duration_ms / 1000:g} s)")
         return self
 
 
@@ -250,7 +309,25 @@ class Storyboard(_Model):
             if shot.id in seen:
                 raise ValueError(f"shot {index} reuses the id {shot.id!r}; shot ids must be unique")
             seen.add(shot.id)
+        problem = transition_problem(self.shots)
+        if problem:
+            raise ValueError(problem)
         return self
+
+
+def transition_problem(shots: tuple[Shot, ...]) -> str | None:
+    """A transition longer than a shot it joins, in one sentence; None when every one fits. (The timeline then lets
+    a transition take at most half of each shot.)"""
+    for number in range(2, len(shots) + 1):
+        previous, shot = shots[number - 2], shots[number - 1]
+        if shot.transition is Transition.CUT:
+            continue
+        for other, which in ((previous, f"shot {number - 1}"), (shot, f"shot {number} itself")):
+            if shot.transition_ms > other.duration_ms:
+                return (f"shot {number}: its {shot.transition_ms / 1000:g} s {shot.transition.value} transition is "
+                        f"longer than {which} ({other.duration_ms / 1000:g} s): shorten the transition or lengthen "
+                        "the shot")
+    return None
 
 
 class CaptionStyle(_Model):
@@ -351,6 +428,18 @@ class Project(_Model):
     hook_ms: int = Field(default=2500, ge=500, le=10_000, description="How long the hook title shows.")
     cover_time_ms: int | None = Field(default=None, ge=0, description="Frame used for the cover; null picks one.")
     negative_prompt: str = Field(default="", max_length=2000, description="What no generated shot should show.")
+    effects: ClipEffects = Field(default=(), description=(
+        "Looks and colour effects applied to every shot, before each shot's own effects: "
+        '[{"name": "Look", "look": "teal_orange"}, {"name": "GammaCorrection", "gamma": 0.9}].'))
+
+    @field_validator("effects", mode="before")
+    @classmethod
+    def _effects(cls, value: Any, info: ValidationInfo) -> tuple[Effect, ...]:
+        return parse_effects(value, clip_wide=True, check_file=lambda path: _check_media_path(path, info))
+
+    @field_serializer("effects")
+    def _dump_effects(self, effects: tuple[Effect, ...]) -> list[dict[str, Any]]:
+        return [effect_dict(e) for e in effects]
 
     @property
     def shots(self) -> tuple[Shot, ...]:

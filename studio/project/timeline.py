@@ -1,9 +1,10 @@
 """The timeline: when each shot, caption and overlay is on screen, in milliseconds.
 
 Transitions belong to the shot they lead into. A crossfade of d ms overlaps the two shots by d
-(the clip gets d shorter); a fade through black does not overlap: the outgoing shot fades out over
-the first half and the incoming one fades in over the second half. Captions change at the middle
-of a transition, so subtitle cues never overlap and never leave a gap.
+(the clip gets d shorter), and so does every other transition that joins two pictures (slides, zooms,
+whips, the flash through white: ``Transition.overlaps``); a fade through black does not overlap: the
+outgoing shot fades out over the first half and the incoming one fades in over the second half.
+Captions change at the middle of a transition, so subtitle cues never overlap and never leave a gap.
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ def build_timeline(project: Project) -> Timeline:
     fades = [0] * len(shots)
     for i in range(1, len(shots)):
         length = effective_transition_ms(shots[i - 1], shots[i])
-        if shots[i].transition is Transition.CROSSFADE:
+        if shots[i].transition.overlaps:
             overlaps[i] = length
         elif shots[i].transition is Transition.FADE:
             fades[i] = length

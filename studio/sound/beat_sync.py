@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio.project.model import BeatSnap, Project, Transition
+from studio.project.model import BeatSnap, Project
 from studio.project.timeline import build_timeline
 from studio.sound.beats import BeatAnalysis
 from studio.sound.music import MusicFit
@@ -30,11 +30,11 @@ class BeatSyncReport:
 
 
 def _cut_points(project: Project) -> list[int]:
-    """Where the picture changes: a cut's frame, a crossfade's middle, a fade's black."""
+    """Where the picture changes: a cut's frame, the middle of a crossfade (or slide, zoom, ...), a fade's black."""
     timeline = build_timeline(project)
     points = []
     for span in timeline.spans[1:]:
-        overlap = span.fade_in_ms if span.transition_in is Transition.CROSSFADE else 0
+        overlap = span.fade_in_ms if span.transition_in.overlaps else 0
         points.append(span.start_ms + overlap // 2)
     return points
 

@@ -1,10 +1,11 @@
 """The clip's sound: shot audio, voice-over and music, mixed in numpy into one 48 kHz stereo track.
 
 The mix follows the timeline: a clip's sound fades with its picture (crossfades overlap, fades through
-black dip); voice-over plays from its shot's cut (or from its start time for a whole-clip recording);
-music (fitted to the clip by ``studio.sound.music``) fades in and out and dips under the voice with a
-sidechain-style gain (look-ahead attack, slower release). Mastering to the platform's loudness is
-``studio.sound.loudness``; a project with no sound gets a silent track, because platforms expect one.
+black dip) and follows its time effects (``studio.project.timemap``: faster is higher, reversed plays backwards, a
+freeze is silent; or muted, the shot's ``speed_audio``); voice-over plays from its shot's cut (or from its start
+time for a whole-clip recording); music (fitted to the clip by ``studio.sound.music``) fades in and out and dips
+under the voice with a sidechain-style gain (look-ahead attack, slower release). Mastering to the platform's
+loudness is ``studio.sound.loudness``; a project with no sound gets a silent track, because platforms expect one.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from pathlib import Path
 import numpy as np
 
 from studio.media import MediaInfo, MediaKind
-from studio.project.model import MusicTrack, Transition, VoiceOver
-from studio.project.timeline import Timeline
+from studio.project.model import MusicTrack, SpeedAudio, Transition, VoiceOver
+from studio.project.timeline import ShotSpan, Timeline
+from studio.project.timemap import shot_timemap
 from studio.settings import Settings
-from studio.sound.decode import CHANNELS, apply_fades, db_to_gain, decode_audio, to_samples
+from studio.sound.decode import CHANNELS, SAMPLE_RATE, apply_fades, db_to_gain, decode_audio, to_samples
 from studio.sound.music import MusicFit, music_bed
 
 PEAK_CEILING = 10 ** (-1.0 / 20)  # -1 dBFS, for unmastered mixes
@@ -111,15 +113,36 @@ def voice_track(timeline: Timeline, sources: SoundSources, settings: Settings, t
         path = sources.shot_voices.get(span.index)
         if path is None:
             continue
-        cut = span.start_ms + (span.fade_in_ms // 2 if span.transition_in is Transition.CROSSFADE else 0)
+        cut = span.start_ms + (span.fade_in_ms // 2 if span.transition_in.overlaps else 0)
         sound = decode_audio(path, settings, duration_ms=timeline.duration_ms - cut)
         _place(track, sound * db_to_gain(span.shot.voiceover_gain_db), cut)
     return track
 
 
+def clip_sound(span: ShotSpan, info: MediaInfo, settings: Settings, fps: int) -> np.ndarray | None:
+    """A clip shot's own sound as the shot plays it: through its time effects (speed, reverse, freeze) when it has
+    any, resampled so each sample comes from the source moment its frame shows; None when muted."""
+    shot = span.shot
+    timemap = shot_timemap(shot, span.duration_ms, fps, clip_ms=info.duration_ms, where=f"shot {span.index + 1}")
+    if timemap.identity:
+        return decode_audio(info.path, settings, start_ms=shot.clip_start_ms, duration_ms=span.duration_ms)
+    if shot.speed_audio is SpeedAudio.MUTE:
+        return None
+    source = decode_audio(info.path, settings, start_ms=shot.clip_start_ms, duration_ms=round(timemap.source_ms) + 50)
+    out_ms = np.arange(to_samples(span.duration_ms), dtype=np.float64) * (1000 / SAMPLE_RATE)
+    src_ms, frozen = timemap.source_times(out_ms)
+    position = src_ms * (SAMPLE_RATE / 1000)
+    index = np.arange(len(source), dtype=np.float64)
+    sound = np.stack([np.interp(position, index, source[:, c], left=0.0, right=0.0) for c in range(CHANNELS)],
+                     axis=1).astype(np.float32)
+    sound[frozen] = 0.0
+    return sound
+
+
 def mix_timeline(timeline: Timeline, media: dict[int, MediaInfo], settings: Settings,
-                 sources: SoundSources | None = None) -> np.ndarray:
-    """The full mix before mastering, exactly as long as the timeline, float32 (frames, 2)."""
+                 sources: SoundSources | None = None, fps: int = 30) -> np.ndarray:
+    """The full mix before mastering, exactly as long as the timeline, float32 (frames, 2). ``fps`` is the
+    picture's (a reversed clip's sound is mirrored on the frame grid, as MoviePy does)."""
     sources = sources or SoundSources()
     total = to_samples(timeline.duration_ms)
     mix = np.zeros((total, CHANNELS), dtype=np.float32)
@@ -128,7 +151,9 @@ def mix_timeline(timeline: Timeline, media: dict[int, MediaInfo], settings: Sett
         shot = span.shot
         if info is None or info.kind is not MediaKind.VIDEO or not info.has_audio or shot.clip_audio_gain_db is None:
             continue
-        sound = decode_audio(info.path, settings, start_ms=shot.clip_start_ms, duration_ms=span.duration_ms)
+        sound = clip_sound(span, info, settings, fps)
+        if sound is None:
+            continue
         sound = sound[: total - to_samples(span.start_ms)] * db_to_gain(shot.clip_audio_gain_db)
         fade_in = to_samples(span.fade_in_ms) if span.transition_in is not Transition.CUT else to_samples(5)
         apply_fades(sound, fade_in, to_samples(span.fade_out_ms) or to_samples(5))

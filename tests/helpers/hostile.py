@@ -5,6 +5,7 @@ Kinds and where they go:
 
 - ``shot``, ``music``, ``voiceover``: a media file; CLI ``compose`` and API ``compose_media``
 - ``project``: a project file (CLI ``render``) or its JSON text (API ``compose``)
+- ``look``: a colour look (.cube file); CLI ``compose --look`` and API ``compose_media`` (``look_file``)
 - ``idea``: the idea text; CLI ``script`` and API ``write_storyboard``
 - ``llm_url``, ``script_model``: CLI only (no endpoint takes a URL or a script model from a visitor)
 - ``video_model``: CLI ``render --video-model`` and API ``render_all``
@@ -249,6 +250,38 @@ def _linked_media_project(folder: Path) -> bytes:
     return json.dumps(project_data()).encode()
 
 
+def _sparse(name: str, size: int) -> Callable[[Path], Path]:
+    def make(folder: Path) -> Path:
+        path = folder / name
+        with path.open("wb") as handle:
+            handle.truncate(size)
+        return path
+
+    return make
+
+
+def look_cases() -> list[Case]:
+    rows = "\n".join("0 0 0" for _ in range(8))
+    return [
+        Case("not-utf8", "look", _write("bad.cube", b"\xff\xfe\x00 junk"), "bad.cube is not a .cube look (not UTF-8 "
+             "text)"),
+        Case("a-script", "look", _write("run.cube", "#!/bin/sh\nrm -rf /\n"),
+             "run.cube: line 2 starts with 'rm', which a .cube file does not have"),
+        Case("1d-lut", "look", _write("curve.cube", "LUT_1D_SIZE 2\n0 0 0\n1 1 1\n"), "curve.cube is a 1D LUT"),
+        Case("size-300", "look", _write("big.cube", "LUT_3D_SIZE 300\n"), "LUT_3D_SIZE 300 is outside 2..65"),
+        Case("missing-rows", "look", _write("short.cube", "LUT_3D_SIZE 4\n" + rows), "has 8 colour rows; a 4-point "
+             "LUT has 64"),
+        Case("infinite-value", "look", _write("inf.cube", "LUT_3D_SIZE 2\n" + rows.replace("0 0 0", "inf 0 0", 1)),
+             "inf.cube has colour values outside -0.5..1.5 (or not finite)"),
+        Case("over-16-MB", "look", _sparse("huge.cube", 40 * 2**20), "a .cube look is at most 16 MB",
+             surfaces=("cli",)),  # over the API's upload cap: refused at upload
+    ]
+
+
+def _effects(*effects: dict) -> Callable[[Path], bytes]:
+    return _project(project_data([{"media": "img.png", "duration_ms": 500, "effects": list(effects)}]))
+
+
 def project_cases() -> list[Case]:
     shot = {"media": "img.png", "duration_ms": 500}
     return [
@@ -299,6 +332,25 @@ def project_cases() -> list[Case]:
              "id"),
         Case("over-5-MB", "project", _project(b'{"x": "' + b"a" * (5 * 2**20 + 10) + b'"}'),
              "project files are at most", surfaces=("cli",)),
+        Case("unknown-effect", "project", _effects({"name": "Blur", "radius": 3}), "unknown effect 'Blur'"),
+        Case("speed-1000", "project", _effects({"name": "MultiplySpeed", "factor": 1000}),
+             "MultiplySpeed factor must be between 0.1 and 10, not 1000"),
+        Case("speed-0", "project", _effects({"name": "MultiplySpeed", "factor": 0}),
+             "MultiplySpeed factor must be between 0.1 and 10, not 0"),
+        Case("effect-parameter-of-the-wrong-type", "project", _effects({"name": "GammaCorrection", "gamma": "bright"}),
+             "GammaCorrection gamma must be a number, not 'bright'"),
+        Case("effect-longer-than-its-shot", "project", _effects({"name": "FadeIn", "duration": 60}),
+             "FadeIn lasts 60 s, longer than the shot (0.5 s)"),
+        Case("escape-hatch-needing-a-second-clip", "project", _effects({"name": "MasksAnd", "other_clip": 1}),
+             "MasksAnd needs a second clip"),
+        Case("17-effects", "project", _effects(*[{"name": "MirrorX"}] * 17), "17 effects; at most 16"),
+        Case("transition-longer-than-its-shots", "project",
+             _project(project_data([shot, {**shot, "id": "s2", "transition": "whip_left", "transition_ms": 2000}],
+                                   schema_version=2)),  # a version 1 file gets it capped, as version 1 did
+             "its 2 s whip_left transition is longer than shot 1 (0.5 s)"),
+        Case("look-outside-the-folder", "project",
+             _project(project_data(effects=[{"name": "Look", "file": "../../../etc/grade.cube"}])),
+             "leaves the project folder"),
     ]
 
 
@@ -441,7 +493,7 @@ def bundle_cases() -> list[Case]:
 
 
 def all_cases() -> list[Case]:
-    return media_cases() + project_cases() + reference_cases() + bundle_cases()
+    return media_cases() + project_cases() + look_cases() + reference_cases() + bundle_cases()
 
 
 def tree(folder: Path) -> dict[str, tuple[int, int]]:
