@@ -7,7 +7,7 @@ Where its output goes (the UI's per-user folders, a path on the command line) is
 
     storyboard  write_storyboard, enhance_prompt
     shots       generate (all, one, variations, extend, bridge), choose_variation
-    export      compose_project, compose_media, start_from_media, export_bundle, open_bundle, posting_text
+    export      compose_project, compose_media, start_from_media, export_bundle, open_bundle, export_edit, posting_text
     make        make, batch
     examples    EXAMPLE_IDEAS, open_sample
 """
@@ -18,7 +18,9 @@ from actions.export import (
     caption_lines,
     compose_media,
     compose_project,
+    edit_name,
     export_bundle,
+    export_edit,
     open_bundle,
     posting_text,
     start_from_media,
@@ -29,7 +31,7 @@ from actions.storyboard import Storyboarded, enhance_prompt, write_storyboard
 
 __all__ = [
     "EXAMPLE_IDEAS", "ShotAction", "Storyboarded", "batch", "bundle_name", "caption_lines", "choose_variation",
-    "compose_media", "compose_project", "enhance_prompt", "export_bundle", "generate", "make", "open_bundle",
-    "open_sample", "posting_text",
+    "compose_media", "compose_project", "edit_name", "enhance_prompt", "export_bundle", "export_edit", "generate",
+    "make", "open_bundle", "open_sample", "posting_text",
     "start_from_media", "write_storyboard",
 ]

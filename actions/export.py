@@ -1,5 +1,5 @@
 """Exports: a project to an MP4 with its sidecars, the user's own media to a project or straight to an MP4,
-bundles, and the posting text."""
+bundles, a hand-off folder for a real editor, and the posting text."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from studio.project.presets import PresetName
 
 if TYPE_CHECKING:
     from studio.compose.compositor import ComposeResult
+    from studio.export.folder import EditExport
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -72,6 +73,32 @@ def open_bundle(services: Services, bundle: str | Path, folder: str | Path) -> t
     from studio.project.bundles import import_bundle
 
     return import_bundle(bundle, folder, max_bytes=services.settings.max_bundle_mb * 2**20)
+
+
+def export_edit(services: Services, project: Project, root: Path | None, folder: str | Path, fmt: str = "mlt", *,
+                replace: bool = False, zip_to: str | Path | None = None, progress: Progress | None = None,
+                cancel: Cancel | None = None) -> EditExport:
+    """The project as a folder a real editor opens as an editable 9:16 timeline: Shotcut (``mlt``), Resolve,
+    Premiere or Kdenlive (``otio``), Final Cut (``fcpxml``), Premiere (``fcp7``), any editor's cuts (``edl``) or
+    Jianying/CapCut (``jianying``, experimental), with its media, the SRT and a README of how to open it and what
+    the format cannot carry. ``folder`` must be new or empty unless ``replace``; ``zip_to`` also packs it as a zip
+    (the result's ``archive``). Shots not rendered yet become named gaps."""
+    import dataclasses
+
+    from studio.export.folder import export_edit as write_folder
+    from studio.export.folder import zip_folder
+
+    result = write_folder(project, root, folder, fmt, services.settings, replace=replace, progress=progress,
+                          cancel=cancel)
+    if zip_to is not None:
+        result = dataclasses.replace(result, archive=zip_folder(result.folder, zip_to))
+    return result
+
+
+def edit_name(project: Project, fmt: str) -> str:
+    """A folder name for an editor hand-off, from the project's title: ``<title>-<format>``."""
+    stem = bundle_name(project).removesuffix(".bundle.zip")
+    return f"{stem}-{fmt}"
 
 
 def posting_text(project: Project) -> str:

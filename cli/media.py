@@ -1,5 +1,5 @@
 """The commands on media and projects: ``compose`` (your images and clips to an MP4), ``render`` (a project file
-to an MP4, generating the shots it needs) and ``bundle export|open``."""
+to an MP4, generating the shots it needs), ``bundle export|open`` and ``export-edit`` (a folder for a real editor)."""
 
 from __future__ import annotations
 
@@ -76,6 +76,33 @@ def add_bundle(commands) -> None:
     unpack.set_defaults(handler=run_bundle_open)
     unpack.add_argument("bundle", metavar="BUNDLE.zip")
     unpack.add_argument("-o", "--output", required=True, metavar="NEW_FOLDER")
+
+
+def add_export_edit(commands) -> None:
+    from studio.export.formats import FORMATS
+
+    edit = commands.add_parser("export-edit", help="hand a project to a real editor (Shotcut, Resolve, Premiere, "
+                               "Final Cut, Jianying) as a folder with its media and a README")
+    edit.set_defaults(handler=run_export_edit)
+    edit.add_argument("project", metavar="PROJECT.json")
+    edit.add_argument("--format", default="mlt", choices=[f.value for f in FORMATS],
+                      help="; ".join(f"{f.value}: {spec.label}" for f, spec in FORMATS.items()) + " (default mlt)")
+    edit.add_argument("-o", "--output", required=True, metavar="DIR", help="a new (or empty) folder")
+    edit.add_argument("--replace", action="store_true", help="replace DIR when it exists and is not empty")
+
+
+def run_export_edit(args: argparse.Namespace) -> int:
+    from studio.project.files import load_project
+
+    services = flags.services()
+    project, root = load_project(args.project, settings=services.settings)
+    result = actions.export_edit(services, project, root, args.output, args.format, replace=args.replace,
+                                 progress=flags.progress_bar(unit="file", desc="media"))
+    print(f"wrote {result.timeline_file} ({result.summary})")
+    if result.gaps:
+        print(f"warning: shot(s) {', '.join(map(str, result.gaps))} not rendered yet: exported as gaps; render them "
+              "and export again", file=sys.stderr)
+    return 0
 
 
 def run_compose(args: argparse.Namespace) -> int:

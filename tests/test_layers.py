@@ -19,7 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = {"app": 3, "ui": 3, "cli": 3, "actions": 2, "pipelines": 1, "studio": 0}
 # studio/'s packages, lowest first: a package imports only lower ranks (and the root modules, rank 0).
-STUDIO_RANKS = {"project": 1, "safety": 1, "text": 2, "sound": 2, "compose": 3}
+STUDIO_RANKS = {"project": 1, "safety": 1, "text": 2, "sound": 2, "compose": 3, "export": 4}
 ENTRY_POINTS = {"studio.__main__"}  # `python -m studio` runs the CLI: the one upward name, imported by nothing
 HEAVY = {"torch", "diffusers", "transformers", "accelerate", "xgrammar"}
 

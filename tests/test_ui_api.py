@@ -109,7 +109,7 @@ REQUIRED = {
     "render_shot": ["project_json", "shot_id"], "render_variations": ["project_json", "shot_id"],
     "choose_variation": ["project_json", "shot_id"], "extend_shot": ["project_json", "shot_id"],
     "bridge_shots": ["project_json", "shot_id"], "compose": ["project_json"], "make_short": ["idea"],
-    "compose_media": ["media"], "batch": ["text"], "cancel": [],
+    "compose_media": ["media"], "export_edit": ["project_json"], "batch": ["text"], "cancel": [],
 }
 
 

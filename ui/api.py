@@ -362,12 +362,35 @@ def build_api(studio: Studio) -> None:
         return (str(result.video), reporting.result_files(result),
                 reporting.compose_status(result, time.monotonic() - started))
 
+    @handler
+    def export_edit(project_json: str, format: str = "mlt", request: gr.Request = None,
+                    progress=gr.Progress()) -> tuple[str, str]:  # noqa: B008 (Gradio's idiom)
+        """Hand a project to a real editor: one zip holding a folder with the editable 9:16 timeline, its media, the
+        captions as SRT and a README of how to open it and what the format cannot carry. Shots not rendered yet
+        become named gaps.
+
+        Args:
+            project_json: the project, as returned by render_all
+            format: mlt (Shotcut), otio (Resolve, Premiere, Kdenlive), fcpxml (Final Cut), fcp7 (Premiere, Resolve),
+                edl (cuts, any editor) or jianying (Jianying/CapCut draft, experimental)
+        Returns:
+            the zip and a status line
+        """
+        project = load_api_project(studio, project_json)
+        name = actions.edit_name(project, format)
+        with studio.jobs.running(request) as flag, workspace.render_output(f"{name}.zip") as output:
+            result = actions.export_edit(services, project, root_of(project), output.with_suffix(""), format,
+                                         zip_to=output, progress=reporting.media_progress(progress),
+                                         cancel=flag.is_set)
+        return str(result.archive), reporting.edit_status(result)
+
     with gr.Column(visible=False):
         trigger = gr.Button("api")
         project_out, status_out, prompt_out = (gr.Textbox(label="project_json"), gr.Textbox(label="status"),
                                                gr.Textbox(label="prompt"))
         video_out, files_out, clip_out = (gr.Video(label="video"), gr.File(file_count="multiple", label="files"),
                                           gr.File(label="clip"))
+        archive_out = gr.File(label="archive")
         endpoints = (
             (write_storyboard, [project_out, status_out], studio.gpu),
             (enhance_prompt, [prompt_out], studio.gpu),
@@ -380,6 +403,7 @@ def build_api(studio: Studio) -> None:
             (compose, [video_out, files_out, status_out], studio.cpu),
             (make_short, [video_out, files_out, status_out], studio.gpu),
             (compose_media, [video_out, files_out, status_out], studio.cpu),
+            (export_edit, [archive_out, status_out], studio.cpu),
         )
         made: dict[tuple, gr.components.Component] = {}
         for fn, outputs, queue in endpoints:

@@ -1,5 +1,6 @@
 """The Export tab: a fast draft render (540x960) or the final one at the platform preset, the downloads (MP4,
-SRT, VTT, cover, the project bundle zip) and the posting text. Compositing runs on its own CPU queue."""
+SRT, VTT, cover, the project bundle zip), the posting text, and "Open in your editor": the project as a folder for
+Shotcut, Resolve, Premiere, Final Cut or Jianying, downloaded as a zip. Compositing runs on its own CPU queue."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import time
 import gradio as gr
 
 import actions
+from studio.export.formats import EditFormat
 from ui import reporting
 from ui.context import Studio
-from ui.i18n import t, words_for
+from ui.i18n import choices, t, words_for
 from ui.session import handler
 
 
@@ -27,6 +29,11 @@ def build_export_tab(studio: Studio) -> None:
                             elem_id="export_files")
             posting = gr.Textbox(label=t("export.posting"), lines=5, interactive=False, buttons=["copy"],
                                  elem_id="posting")
+            with gr.Row(equal_height=True):
+                editor = gr.Dropdown(choices("editor", [f.value for f in EditFormat]), value=EditFormat.MLT.value,
+                                     label=t("export.editor_format"), elem_id="editor_format", scale=2)
+                to_editor = gr.Button(t("export.editor"), elem_id="export_editor", scale=1)
+            editor_file = gr.File(label=t("export.editor_file"), interactive=False, elem_id="editor_file")
         with gr.Column(scale=2):
             video = gr.Video(label=t("export.video"), interactive=False, height=560, elem_id="export_video")
 
@@ -46,6 +53,19 @@ def build_export_tab(studio: Studio) -> None:
 
         return export
 
+    @handler
+    def hand_off(project, user, fmt, request: gr.Request, progress=gr.Progress()):  # noqa: B008 (Gradio's idiom)
+        project = studio.current(project)
+        name = actions.edit_name(project, fmt)
+        progress(0, desc="Checking the project")
+        with studio.jobs.running(request) as flag, workspace.render_output(f"{name}.zip") as output:
+            result = actions.export_edit(studio.services, project, studio.root(user, project), output.with_suffix(""),
+                                         fmt, zip_to=output, progress=reporting.media_progress(progress),
+                                         cancel=flag.is_set)
+        return str(result.archive), reporting.edit_status(result, words_for(request))
+
+    to_editor.click(hand_off, [studio.project, studio.user, editor], [editor_file, status], api_name=False,
+                    **studio.cpu)
     for button, is_draft in ((draft, True), (final, False)):
         button.click(bind(is_draft), [studio.project, studio.user], [video, files, status], api_name=False,
                      **studio.cpu)

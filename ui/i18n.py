@@ -66,6 +66,13 @@ EN: dict[str, str] = {
                            "MultiplyColor(1.1)",
     "export.draft": "Draft render (fast)", "export.final": "Final render", "export.posting": "Posting text",
     "export.video": "Video",
+    "export.editor": "Open in your editor", "export.editor_format": "Editor",
+    "export.editor_file": "Editor folder (zip): unzip it, then see README.md inside",
+    **{f"choice.editor.{k}": v for k, v in {
+        "mlt": "Shotcut (MLT)", "otio": "DaVinci Resolve / Premiere / Kdenlive (OTIO)",
+        "fcpxml": "Final Cut Pro (FCPXML)", "fcp7": "Premiere Pro / Resolve (FCP7 XML)",
+        "edl": "Any editor, cuts only (EDL)",
+        "jianying": "Jianying / CapCut draft (experimental)"}.items()},
     "projects.mine": "My projects", "projects.open": "Open", "projects.new": "New project",
     "projects.download": "Download the project bundle (zip)", "projects.bundle": "Project bundle",
     "projects.upload": "Open a project bundle (zip)",
@@ -87,6 +94,9 @@ EN: dict[str, str] = {
     "status.mastered": "Sound mastered to {lufs:.1f} LUFS",
     "status.signed": "Content credentials (C2PA): signed",
     "status.warning": "Warning: {text}",
+    "status.edit": "Editor hand-off ({format}): {file} and {files} more files, {frames} frames. Open README.md inside "
+                   "for how to open it and what this format cannot carry.",
+    "status.edit_gaps": "shot(s) {shots} not rendered yet: exported as gaps",
     **{f"choice.camera.{k}": v for k, v in {
         "auto": "Automatic", "none": "Still (no move)", "push_in": "Push in", "pull_out": "Pull out",
         "pan_left": "Pan left", "pan_right": "Pan right", "tilt_up": "Tilt up", "tilt_down": "Tilt down",
@@ -170,6 +180,12 @@ ZH: dict[str, str] = {
     "finish.effects_info": "例如 GammaCorrection(0.9) · LumContrast(lum=10, contrast=0.2) · BlackAndWhite() · "
                            "MultiplyColor(1.1)",
     "export.draft": "快速草稿", "export.final": "正式导出", "export.posting": "发布文案", "export.video": "视频",
+    "export.editor": "在剪辑软件中打开", "export.editor_format": "剪辑软件",
+    "export.editor_file": "剪辑工程文件夹（zip）：解压后先看其中的 README.md",
+    **{f"choice.editor.{k}": v for k, v in {
+        "mlt": "Shotcut（MLT）", "otio": "达芬奇 / Premiere / Kdenlive（OTIO）", "fcpxml": "Final Cut Pro（FCPXML）",
+        "fcp7": "Premiere Pro / 达芬奇（FCP7 XML）", "edl": "任意剪辑软件，仅剪切点（EDL）",
+        "jianying": "剪映 / CapCut 草稿（实验性）"}.items()},
     "projects.mine": "我的项目", "projects.open": "打开", "projects.new": "新建项目",
     "projects.download": "下载项目包（zip）", "projects.bundle": "项目包", "projects.upload": "打开项目包（zip）",
     "batch.ideas": "创意，每行一个（或带 idea 列的 CSV）", "batch.info": "每个创意生成一个草稿视频，各自一个文件夹。",
@@ -189,6 +205,9 @@ ZH: dict[str, str] = {
     "status.mastered": "响度已标准化到 {lufs:.1f} LUFS",
     "status.signed": "内容凭证（C2PA）：已签名",
     "status.warning": "注意：{text}",
+    "status.edit": "剪辑工程（{format}）：{file} 及另外 {files} 个文件，共 {frames} 帧。"
+                   "打开其中的 README.md 查看打开方法和该格式无法携带的内容。",
+    "status.edit_gaps": "第 {shots} 个镜头尚未生成：已导出为空白",
     **{f"choice.camera.{k}": v for k, v in {
         "auto": "自动", "none": "固定（不运镜）", "push_in": "推镜头", "pull_out": "拉镜头", "pan_left": "左摇",
         "pan_right": "右摇", "tilt_up": "上摇", "tilt_down": "下摇", "parallax": "视差"}.items()},

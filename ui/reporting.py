@@ -11,6 +11,7 @@ from ui.session import Eta
 
 if TYPE_CHECKING:
     from studio.compose.compositor import ComposeResult
+    from studio.export.folder import EditExport
 
 OUTPUT_NAME = "short.mp4"
 GrProgress = Callable[..., Any]
@@ -36,6 +37,24 @@ def frames_progress(progress: GrProgress | None) -> Callable[[int, int], None] |
         return None
     eta = Eta()
     return lambda done, total: progress((done, total), unit="frames", desc=f"Rendering{eta.left(done, total)}")
+
+
+def media_progress(progress: GrProgress | None) -> Callable[[int, int], None] | None:
+    """An editor hand-off's media (links, conversions, fitted shots) as 'file i/n' in the Gradio progress bar."""
+    if progress is None:
+        return None
+    eta = Eta()
+    return lambda done, total: progress((done, total), unit="files", desc=f"Media{eta.left(done, total)}")
+
+
+def edit_status(result: EditExport, words: dict[str, str] = EN) -> str:
+    """What an editor hand-off holds, and the shots it had to leave as gaps, in the browser's language."""
+    status = say(words, "status.edit", format=result.format.value, file=result.timeline_file.name,
+                 files=len(result.files) - 1, frames=result.frames)
+    if result.gaps:
+        status += "\n" + say(words, "status.warning", text=say(words, "status.edit_gaps",
+                                                               shots=", ".join(map(str, result.gaps))))
+    return status
 
 
 def compose_status(result: ComposeResult, elapsed_s: float, words: dict[str, str] = EN) -> str:

@@ -127,7 +127,7 @@ class CheckedProject:
     effects: dict[int, ShotEffects] = field(default_factory=dict)
 
 
-def _check_sound(project: Project, settings: Settings, root: Path | None) -> tuple[Project, SoundSources,
+def check_sound(project: Project, settings: Settings, root: Path | None) -> tuple[Project, SoundSources,
                                                                                    BeatSyncReport | None]:
     """Resolve and probe music and voice-over; fit the music to the clip; snap cuts when asked. Editor hand-offs
     (studio.export) call it too, so their cuts and music land where the compositor puts them."""
@@ -169,7 +169,7 @@ def check_project(project: Project, settings: Settings, root: Path | None) -> Ch
     problem = transition_problem(project.shots)  # before beat sync moves any cut
     if problem:
         raise ProjectValidationError(problem)
-    project, sound, beat_sync = _check_sound(project, settings, root)
+    project, sound, beat_sync = check_sound(project, settings, root)
     timeline = build_timeline(project)
     if timeline.duration_ms > preset.max_duration_s * 1000:
         raise ProjectValidationError(
