@@ -124,6 +124,24 @@ class SigningError(StudioError):
     """Content credentials (C2PA) cannot be signed with the configured certificate and key; names the setting."""
 
 
+class ModelError(StudioError):
+    """A model cannot be fetched or removed as asked: an id the Hub does not have, a refused token, gated or
+    non-commercial weights the settings rule out, a folder the studio does not own. The message names the model."""
+
+
+class ModelDownloadError(ModelError):
+    """A download could not finish (offline, the Hub unreachable, a full disk, an interrupted transfer). What was
+    fetched stays as partial files the next download resumes; nothing incomplete is ever presented as a model."""
+
+    exit_code = 1
+
+
+class DownloadCancelled(ModelError):
+    """The caller cancelled a download; the partial files stay for the next download to resume."""
+
+    exit_code = 130
+
+
 class EnvironmentProblem(StudioError):
     """Something the studio needs on this machine is missing (ffprobe, a font)."""
 

@@ -134,6 +134,9 @@ class Settings:
     visitor_models: str = setting("STUDIO_VISITOR_MODELS", "off", _choice("off", "hub"),
         "Whether UI/API visitors may name a video model: `off` (the configured models only) or `hub` (any"
         " hub id, never a folder on the server).")
+    commercial_use: str = setting("STUDIO_COMMERCIAL_USE", "off", _choice("off", "on"),
+        "Whether you publish for money: `on` refuses to download models with non-commercial weights (see"
+        " [What this machine can do, and the models](#what-this-machine-can-do-and-the-models)).")
     script_backend: ScriptBackendName = setting(
         "STUDIO_SCRIPT_BACKEND", ScriptBackendName.AUTO, _enum(ScriptBackendName),
         "Script writer: `auto`, `local`, `openai` or `template` (see [Script writer](#script-writer)).")
@@ -227,3 +230,31 @@ SETTINGS: tuple[SettingSpec, ...] = tuple(
 def settings_table() -> list[str]:
     """The README's settings table, one Markdown row per setting, made from the declarations."""
     return [f"| `{s.env}` | {s.shown_default} | {s.help} |" for s in SETTINGS]
+
+
+def _is_true(value: str | None) -> bool:
+    return (value or "").strip().upper() in {"1", "ON", "YES", "TRUE"}
+
+
+@dataclass(frozen=True)
+class HubEnvironment:
+    """Where models come from and go: huggingface_hub's own variables (``HF_ENDPOINT``, ``HF_TOKEN``,
+    ``HF_HUB_CACHE`` / ``HF_HOME``, ``HF_HUB_OFFLINE``), read here when the studio lists, fetches or removes a
+    model and handed to huggingface_hub explicitly, because huggingface_hub reads them once, when it is imported.
+    They are the Hub's variables, not the studio's, so they are not in the settings table."""
+
+    endpoint: str
+    cache_dir: Path
+    offline: bool
+    token: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> HubEnvironment:
+        environ = os.environ if environ is None else environ
+        home = environ.get("HF_HOME") or str(
+            Path(environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "huggingface")
+        cache = environ.get("HF_HUB_CACHE") or environ.get("HUGGINGFACE_HUB_CACHE") or str(Path(home) / "hub")
+        return cls(endpoint=(environ.get("HF_ENDPOINT") or "https://huggingface.co").rstrip("/"),
+                   cache_dir=Path(os.path.expandvars(cache)).expanduser(),
+                   offline=_is_true(environ.get("HF_HUB_OFFLINE") or environ.get("TRANSFORMERS_OFFLINE")),
+                   token=environ.get("HF_TOKEN") or environ.get("HUGGING_FACE_HUB_TOKEN") or None)

@@ -44,10 +44,11 @@ from studio.settings import Settings
 _NO_BIBLE = Bible()  # frozen, so one shared default is safe
 
 
-def local_weights_available(model_ref: str) -> bool:
+def local_weights_available(model_ref: str, cache_dir: Path | None = None) -> bool:
     """Whether ``model_ref`` can load without the network: a folder with a config, or a complete HF cache entry.
 
     Looks only at disk (huggingface_hub's cache lookup makes no request), so ``auto`` never waits on a network.
+    ``cache_dir`` is the HF cache to look in (default: the one huggingface_hub found when it was imported).
     """
     for module in ("torch", "transformers", "xgrammar", "huggingface_hub"):
         if importlib.util.find_spec(module) is None:
@@ -57,10 +58,12 @@ def local_weights_available(model_ref: str) -> bool:
         return (path / "config.json").is_file()
     if model_ref.count("/") != 1 or model_ref.startswith((".", "/", "~")):
         return False
+    if cache_dir is not None and not (Path(cache_dir) / ("models--" + model_ref.replace("/", "--"))).is_dir():
+        return False  # not in that cache at all: no need to import huggingface_hub to say so
     from huggingface_hub import try_to_load_from_cache
 
     try:
-        found = [try_to_load_from_cache(model_ref, name) for name in
+        found = [try_to_load_from_cache(model_ref, name, cache_dir=cache_dir) for name in
                  ("config.json", "tokenizer_config.json", "model.safetensors", "model.safetensors.index.json")]
     except Exception:  # an id huggingface_hub refuses as malformed is simply not available
         return False
@@ -68,9 +71,10 @@ def local_weights_available(model_ref: str) -> bool:
     return isinstance(found[0], str) and isinstance(found[1], str) and has_weights
 
 
-def choose_backend(settings: Settings,
-                   requested: str | ScriptBackendName | None = None) -> tuple[ScriptBackendName, str]:
-    """The backend to run and why. ``auto``: local weights present > LLM URL configured > template."""
+def choose_backend(settings: Settings, requested: str | ScriptBackendName | None = None, *,
+                   cache_dir: Path | None = None) -> tuple[ScriptBackendName, str]:
+    """The backend to run and why. ``auto``: local weights present > LLM URL configured > template (``cache_dir``:
+    the HF cache to look in, as ``local_weights_available``)."""
     try:
         name = ScriptBackendName(requested or settings.script_backend)
     except ValueError:
@@ -78,7 +82,7 @@ def choose_backend(settings: Settings,
                                f"{', '.join(b.value for b in ScriptBackendName)}") from None
     if name is not ScriptBackendName.AUTO:
         return name, "chosen"
-    if local_weights_available(settings.script_model):
+    if local_weights_available(settings.script_model, cache_dir):
         return ScriptBackendName.LOCAL, f"the weights of {settings.script_model} are on this machine"
     if settings.llm_url:
         return ScriptBackendName.OPENAI, f"an LLM endpoint is configured ({settings.llm_url})"
