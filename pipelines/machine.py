@@ -158,9 +158,10 @@ def _video_stage(settings: Settings, hub: HubEnvironment, hw: Hardware,
             why = f"auto: an NVIDIA GPU and torch {hw.torch} (CUDA is checked when the first shot runs)"
         elif not hw.gpu.gpus:
             why = "auto: no NVIDIA GPU, so shots are still-image drafts with a camera move"
+        elif not hw.torch:
+            why = "auto: there is a GPU but torch is not installed, so shots are still-image drafts"
         elif not hw.cuda_torch:
-            why = (f"auto: there is a GPU but torch {hw.torch or '(none)'} cannot use it, so shots are still-image "
-                   "drafts")
+            why = f"auto: there is a GPU but torch {hw.torch} cannot use it, so shots are still-image drafts"
         else:
             why = "auto: there is a GPU but diffusers or transformers is not installed, so shots are drafts"
     else:

@@ -130,7 +130,7 @@ KNOWN_MODELS: dict[str, KnownModel] = {m.id: m for m in (
                Stage.KEYFRAMES, Tier.CPU,
                Size(4.8, "the Hub's file listing of stabilityai/sd-turbo (commit a07e586): unet 3.46 GB and text"
                          " encoder 1.36 GB in float32; the VAE listing was not found", at_least=True),
-               "a drawn keyframe per shot on a CPU (the keyframes stage is not in this version)"),
+               "a drawn keyframe per shot on a CPU"),
 )}
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.zh import page_untranslated
 from ui.i18n import EN, ZH
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,10 +50,22 @@ def _ffprobe(path: Path) -> dict:
 @pytest.mark.parametrize(("locale", "words", "idea", "caption", "said"), [
     ("en-US", EN, "A cat opens a tiny coffee shop", "Edited caption ✨", ("shots by the template writer",
                                                                          "generated", "Done:")),
-    ("zh-CN", ZH, "一只猫在上海开了一家小咖啡店", "改过的字幕 ✨", ("template 写手生成了", "新生成", "完成：")),
+    ("zh-CN", ZH, "一只猫在上海开了一家小咖啡店", "改过的字幕 ✨", ("已用模板写好", "新生成", "完成：")),
 ])
 def test_idea_to_downloaded_mp4_in_the_browser(browser, studio_app, tmp_path, locale, words, idea, caption, said):
     from playwright.sync_api import expect
+
+    import actions
+
+    def reads_in_chinese(step: str) -> None:
+        """On the Chinese page, each step's page and statuses are Chinese (the prompts the models read, the
+        examples, the user's own words and file names aside)."""
+        if words is ZH:
+            user = [idea, caption, *(example[0] for example in actions.EXAMPLE_IDEAS), "short", "prompt",
+                    *(page.locator("#shot_prompt textarea").all_inner_texts()),
+                    page.locator("#shot_prompt textarea").input_value() if page.locator("#shot_prompt").count()
+                    else ""]
+            assert not page_untranslated(page, [u for u in user if u]), (step, page_untranslated(page, user))
 
     tag = locale.split("-")[0]
     context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 1000}, accept_downloads=True)
@@ -72,6 +85,7 @@ def test_idea_to_downloaded_mp4_in_the_browser(browser, studio_app, tmp_path, lo
         page.locator("#write_storyboard").click()
         _textarea_contains(page, "idea_status", said[0])
         page.screenshot(path=ARTIFACTS / f"{tag}-02-storyboard-written.png", full_page=True)
+        reads_in_chinese("storyboard written")
 
         page.get_by_role("tab", name=words["tab.storyboard"]).click()
         page.locator("#shot_caption textarea").wait_for(timeout=30_000)
@@ -82,17 +96,20 @@ def test_idea_to_downloaded_mp4_in_the_browser(browser, studio_app, tmp_path, lo
         page.locator("#save_shot").click()
         expect(page.locator("#board_table")).to_contain_text(caption, timeout=30_000)
         page.screenshot(path=ARTIFACTS / f"{tag}-03-caption-edited.png", full_page=True)
+        reads_in_chinese("storyboard")
 
         page.get_by_role("tab", name=words["tab.shots"]).click()
         page.locator("#render_all").click()
         _textarea_contains(page, "shots_status", said[1])
         expect(page.locator("#shot_gallery img, #shot_gallery video").first).to_be_visible(timeout=30_000)
         page.screenshot(path=ARTIFACTS / f"{tag}-04-shots.png", full_page=True)
+        reads_in_chinese("shots")
 
         page.get_by_role("tab", name=words["tab.finish"]).click()
         page.locator("#show_cover").click()
         expect(page.locator("#style_preview img")).to_be_visible(timeout=60_000)
         page.screenshot(path=ARTIFACTS / f"{tag}-05-finish-preview.png", full_page=True)
+        reads_in_chinese("finish")
 
         page.get_by_role("tab", name=words["tab.export"]).click()
         page.locator("#export_draft").click()
@@ -104,6 +121,7 @@ def test_idea_to_downloaded_mp4_in_the_browser(browser, studio_app, tmp_path, lo
         mp4 = tmp_path / "short.mp4"
         download_info.value.save_as(mp4)
         page.screenshot(path=ARTIFACTS / f"{tag}-06-exported.png", full_page=True)
+        reads_in_chinese("export")
 
         info = _ffprobe(mp4)
         streams = {s["codec_type"]: s for s in info["streams"]}

@@ -11,7 +11,8 @@ from pipelines.script.contract import ScriptRequest
 from pipelines.video.contract import VideoOptions
 from studio.project.presets import PresetName
 from ui.context import Studio
-from ui.i18n import choices, t
+from ui.i18n import choices, t, words_for
+from ui.sentences import translate
 from ui.session import handler
 
 
@@ -47,16 +48,25 @@ def build_batch_tab(studio: Studio) -> None:
             a table of the results and the files (the clips and summary.json)
         """
         defaults = BatchDefaults(request=ScriptRequest.from_values("", seconds, preset))
-        report = BatchProgress(started=lambda item, total: progress((item.index - 1, total), unit="ideas",
+        words = words_for(request)
+        report = BatchProgress(started=lambda item, total: progress((item.index - 1, total),
+                                                                    unit=words["progress.unit.ideas"],
                                                                     desc=item.idea[:40]))
         with studio.jobs.running(request) as flag:
             result = actions.batch(studio.services, text or "", workspace.new_render_folder(), defaults=defaults,
                                    video=VideoOptions.from_values(settings=settings, visitor=True), progress=report,
                                    cancel=flag.is_set)
-        rows = [[r.item.index, r.item.idea, r.status.value, r.video.name if r.video else r.error or ""]
-                for r in result.items]
+        rows = [[r.item.index, r.item.idea, words[f"status.batch.{r.status.value}"],
+                 r.video.name if r.video else translate(r.error or "", words)] for r in result.items]
         videos = [str(r.video) for r in result.items if r.video is not None]
         return rows, [*videos, str(result.summary_file)]
 
     run.click(run_batch, [ideas, seconds, preset], [table, files], api_name="batch", **studio.gpu)
+
+    def headers(request: gr.Request):
+        """The results table's headers in the browser's language, set when the page loads."""
+        words = words_for(request)
+        return {"headers": ["#", *(words[f"batch.col.{c}"] for c in ("idea", "status", "result"))], "data": []}
+
+    studio.load(headers, [], [table])
     stop.click(studio.jobs.cancel, api_name=False, queue=False)

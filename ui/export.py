@@ -12,7 +12,7 @@ import actions
 from studio.export.formats import EditFormat
 from ui import reporting
 from ui.context import Studio
-from ui.i18n import choices, t, words_for
+from ui.i18n import choices, say, t, words_for
 from ui.session import handler
 
 
@@ -42,27 +42,28 @@ def build_export_tab(studio: Studio) -> None:
         def export(project, user, request: gr.Request, progress=gr.Progress()):  # noqa: B008 (Gradio's idiom)
             project = studio.current(project)
             root = studio.root(user, project)
-            started = time.monotonic()
-            progress(0, desc="Checking the project")
+            started, words = time.monotonic(), words_for(request)
+            progress(0, desc=say(words, "progress.checking"))
             with studio.jobs.running(request) as flag, workspace.render_output() as output:
                 result = actions.compose_project(studio.services, project, root, output, draft=draft_render,
-                                                 progress=reporting.frames_progress(progress), cancel=flag.is_set)
+                                                 progress=reporting.frames_progress(progress, words),
+                                                 cancel=flag.is_set)
             bundle = actions.export_bundle(project, root, output.parent / actions.bundle_name(project))
             return (str(result.video), [*reporting.result_files(result), str(bundle)],
-                    reporting.compose_status(result, time.monotonic() - started, words_for(request)))
+                    reporting.compose_status(result, time.monotonic() - started, words))
 
         return export
 
     @handler
     def hand_off(project, user, fmt, request: gr.Request, progress=gr.Progress()):  # noqa: B008 (Gradio's idiom)
         project = studio.current(project)
-        name = actions.edit_name(project, fmt)
-        progress(0, desc="Checking the project")
+        name, words = actions.edit_name(project, fmt), words_for(request)
+        progress(0, desc=say(words, "progress.checking"))
         with studio.jobs.running(request) as flag, workspace.render_output(f"{name}.zip") as output:
             result = actions.export_edit(studio.services, project, studio.root(user, project), output.with_suffix(""),
-                                         fmt, zip_to=output, progress=reporting.media_progress(progress),
+                                         fmt, zip_to=output, progress=reporting.media_progress(progress, words),
                                          cancel=flag.is_set)
-        return str(result.archive), reporting.edit_status(result, words_for(request))
+        return str(result.archive), reporting.edit_status(result, words)
 
     to_editor.click(hand_off, [studio.project, studio.user, editor], [editor_file, status], api_name=False,
                     **studio.cpu)

@@ -12,8 +12,9 @@ from studio.project.styles import caption_style, caption_style_presets
 from studio.sound.library import library
 from ui.context import Studio
 from ui.effects import LOOK_CHOICES, effect_controls, effects_from_controls
-from ui.i18n import choices, say, t, words_for
-from ui.session import handler
+from ui.i18n import EN, choices, say, t, words_for, words_of_this_event
+from ui.sentences import translate
+from ui.session import handler, without_server_paths
 
 
 def preview_music(track_id: str | None) -> dict:
@@ -22,7 +23,7 @@ def preview_music(track_id: str | None) -> dict:
         return gr.update(value=None, visible=False)
     track = library().get(track_id)
     if track is None:
-        raise gr.Error("That bundled track does not exist.", print_exception=False)
+        raise gr.Error(say(words_of_this_event(), "finish.no_track"), print_exception=False)
     return gr.update(value=str(track.path), visible=True)  # its name is in the dropdown right above
 
 
@@ -62,7 +63,8 @@ def preview_frame(project: Project, root, settings, at_s: float | None):
 
 def build_finish_tab(studio: Studio) -> None:
     settings = studio.settings
-    tracks = [(t("finish.none"), "")] + [(track.label, track.id) for track in library().values()]
+    tracks = [(t("finish.none"), "")] + [(t(f"choice.music.{track.id}") if f"choice.music.{track.id}" in EN
+                                          else track.label, track.id) for track in library().values()]
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
             style = gr.Dropdown(choices("caption", list(caption_style_presets())), label=t("finish.style"),
@@ -109,7 +111,7 @@ def build_finish_tab(studio: Studio) -> None:
         try:
             return preview_frame(project, studio.root(user, project), settings, None if cover else at_s), ""
         except StudioError as err:  # a preview that cannot be drawn yet is a hint, not an error dialog
-            return None, say(words, "status.preview", error=err)
+            return None, say(words, "status.preview", error=translate(without_server_paths(str(err)), words))
 
     def show_cover_frame(project, user, request: gr.Request):
         return show(project, user, None, request, cover=True)

@@ -97,6 +97,25 @@ EN: dict[str, str] = {
     "status.edit": "Editor hand-off ({format}): {file} and {files} more files, {frames} frames. Open README.md inside "
                    "for how to open it and what this format cannot carry.",
     "status.edit_gaps": "shot(s) {shots} not rendered yet: exported as gaps",
+    # sentences and statuses made on the server (issue 16.5)
+    "progress.writing": "Writing the storyboard", "progress.checking": "Checking the project",
+    "progress.shot": "Shot {shot}/{count}{left}", "progress.rendering": "Rendering{left}",
+    "progress.media": "Media{left}", "progress.left": " · ~{seconds:.0f} s left",
+    **{f"progress.stage.{k}": f"{k} done" for k in ("script", "project", "shots", "compose")},
+    **{f"progress.unit.{k}": k for k in ("steps", "frames", "files", "ideas")},
+    **{f"status.shot.{k}": k for k in ("planned", "rendered", "failed")},
+    **{f"status.batch.{k}": k for k in ("ok", "skipped", "failed", "cancelled")},
+    **{f"name.video.{k}": k for k in ("still", "ltx", "wan")},
+    **{f"name.writer.{k}": k for k in ("template", "local", "openai")},
+    **{f"name.preset.{k}": k for k in ("douyin", "tiktok", "reels", "shorts", "xiaohongshu", "bilibili", "draft")},
+    "common.col.seconds": "s", "shots.seed": "seed {seed}",
+    "batch.col.idea": "idea", "batch.col.status": "status", "batch.col.result": "video / error",
+    "finish.no_track": "That bundled track does not exist.",
+    **{f"choice.music.{k}": v for k, v in {  # each bundled track's label (studio.sound.library)
+        "sunny_pop": "Sunny Side (upbeat, bright, feel-good; 112 BPM)",
+        "lofi_chill": "Late Window (calm, lofi, study, cozy; 84 BPM)",
+        "cinematic_rise": "Northern Light (cinematic, epic, emotional; 96 BPM)",
+        "electro_drive": "Night Drive (energetic, electronic, hype; 128 BPM)"}.items()},
     **{f"choice.camera.{k}": v for k, v in {
         "auto": "Automatic", "none": "Still (no move)", "push_in": "Push in", "pull_out": "Pull out",
         "pan_left": "Pan left", "pan_right": "Pan right", "tilt_up": "Tilt up", "tilt_down": "Tilt down",
@@ -193,7 +212,7 @@ ZH: dict[str, str] = {
     "finish.none": "— 无 —", "finish.empty": "请先生成分镜：这里会显示成片的一帧预览。",
     "board.col.caption": "字幕", "board.col.camera": "运镜", "board.col.source": "来源", "board.col.status": "状态",
     "shots.col.backend": "后端", "shots.col.variations": "版本数",
-    "status.written": "{backend} 写手生成了 {count} 个镜头，用时 {seconds:.1f} 秒",
+    "status.written": "已用{backend}写好 {count} 个镜头，用时 {seconds:.1f} 秒",
     "status.own_media": "用你的素材生成了 {count} 个镜头",
     "status.sample": "示例项目（画面由代码绘制，CC0）已复制为你的项目，可以编辑；草稿如下：",
     "status.shots": "新生成 {generated} 个，缓存复用 {cached} 个（{backend}{draft}），用时 {seconds:.1f} 秒",
@@ -208,6 +227,31 @@ ZH: dict[str, str] = {
     "status.edit": "剪辑工程（{format}）：{file} 及另外 {files} 个文件，共 {frames} 帧。"
                    "打开其中的 README.md 查看打开方法和该格式无法携带的内容。",
     "status.edit_gaps": "第 {shots} 个镜头尚未生成：已导出为空白",
+    # sentences and statuses made on the server (issue 16.5)
+    "progress.writing": "正在写分镜", "progress.checking": "正在检查项目",
+    "progress.shot": "镜头 {shot}/{count}{left}", "progress.rendering": "正在渲染{left}",
+    "progress.media": "正在整理素材{left}", "progress.left": " · 还剩约 {seconds:.0f} 秒",
+    **{f"progress.stage.{k}": v for k, v in {
+        "script": "脚本已完成", "project": "项目已建好", "shots": "镜头已生成", "compose": "合成已完成"}.items()},
+    **{f"progress.unit.{k}": v for k, v in {
+        "steps": "步", "frames": "帧", "files": "个文件", "ideas": "个创意"}.items()},
+    **{f"status.shot.{k}": v for k, v in {"planned": "待生成", "rendered": "已生成", "failed": "失败"}.items()},
+    **{f"status.batch.{k}": v for k, v in {
+        "ok": "完成", "skipped": "已跳过", "failed": "失败", "cancelled": "已取消"}.items()},
+    **{f"name.video.{k}": v for k, v in {"still": "静图", "ltx": "LTX-Video", "wan": "Wan"}.items()},
+    **{f"name.writer.{k}": v for k, v in {
+        "template": "模板", "local": "本地模型", "openai": "OpenAI 兼容接口"}.items()},
+    **{f"name.preset.{k}": v for k, v in {
+        "douyin": "抖音", "tiktok": "TikTok", "reels": "Instagram Reels", "shorts": "YouTube Shorts",
+        "xiaohongshu": "小红书", "bilibili": "哔哩哔哩", "draft": "草稿"}.items()},
+    "common.col.seconds": "秒", "shots.seed": "种子 {seed}",
+    "batch.col.idea": "创意", "batch.col.status": "状态", "batch.col.result": "视频 / 错误",
+    "finish.no_track": "这首内置曲目不存在。",
+    **{f"choice.music.{k}": v for k, v in {
+        "sunny_pop": "阳光正好（欢快、明亮、治愈；112 BPM）",
+        "lofi_chill": "深夜窗边（舒缓、低保真、学习、温馨；84 BPM）",
+        "cinematic_rise": "北方之光（电影感、史诗、动人；96 BPM）",
+        "electro_drive": "夜色飞驰（动感、电子、燃；128 BPM）"}.items()},
     **{f"choice.camera.{k}": v for k, v in {
         "auto": "自动", "none": "固定（不运镜）", "push_in": "推镜头", "pull_out": "拉镜头", "pan_left": "左摇",
         "pan_right": "右摇", "tilt_up": "上摇", "tilt_down": "下摇", "parallax": "视差"}.items()},
@@ -257,6 +301,15 @@ def words_for(request: gr.Request | None) -> dict[str, str]:
     headers = getattr(request, "headers", None) or {}
     language = (headers.get("accept-language") or "").strip().lower()
     return ZH if language.startswith("zh") else EN
+
+
+def words_of_this_event() -> dict[str, str]:
+    """The table of the browser whose event is being handled, for code that is not handed the request (the one
+    place errors become ``gr.Error``): Gradio keeps the event's request in a context variable while its handler
+    runs. Outside an event, English."""
+    from gradio.context import LocalContext
+
+    return words_for(LocalContext.request.get(None))
 
 
 def say(words: dict[str, str], key: str, **values) -> str:

@@ -20,7 +20,7 @@ from studio.project.model import Language, Project
 from studio.project.presets import PresetName
 from ui import reporting
 from ui.context import Studio
-from ui.i18n import ZH, choices, say, t, words_for
+from ui.i18n import EN, ZH, choices, say, t, words_for
 from ui.session import handler
 
 SCRIPT_STYLES = [s.value for s in ScriptStyle]
@@ -70,30 +70,32 @@ def build_idea_tab(studio: Studio) -> None:
     @handler
     def write_board(project, user, selected, idea, seconds, preset, style, language, notes, script, references,
                     request: gr.Request, progress=gr.Progress()):  # noqa: B008 (Gradio's idiom)
-        progress(0, desc="Writing the storyboard")
+        words = words_for(request)
+        progress(0, desc=say(words, "progress.writing"))
         ask = ScriptRequest.from_values(idea, seconds, preset, style, language, notes, script)
         # a rewrite keeps the caption style the user chose for the project
         options = MakeOptions.from_values(caption_style=studio.current(project).caption_style.preset,
                                           references=references)
         written = actions.write_storyboard(services, ask, options)
         saved = studio.save(user, written.project)
-        note = say(words_for(request), "status.written", count=len(saved.shots),
-                   backend=written.script.backend_used.value, seconds=written.script.elapsed_s)
+        backend = written.script.backend_used.value
+        note = say(words, "status.written", count=len(saved.shots),
+                   backend=words.get(f"name.writer.{backend}", backend), seconds=written.script.elapsed_s)
         return saved, saved.shots[0].id if saved.shots else None, note
 
     @handler
     def make_it(user, idea, seconds, preset, style, language, notes, script, references, request: gr.Request,
                 progress=gr.Progress()):  # noqa: B008
-        started = time.monotonic()
+        started, words = time.monotonic(), words_for(request)
         with studio.jobs.running(request) as flag:
             made = make_draft(studio, studio.user_id(user), ScriptRequest.from_values(
                 idea, seconds, preset, style, language, notes, script), VideoOptions.from_values(
                 settings=settings, visitor=True), MakeOptions.from_values(references=references, draft=True),
-                progress, flag.is_set)
+                progress, flag.is_set, words)
         project, composed = made.project, made.compose
         return (project, project.shots[0].id if project.shots else None, str(composed.video),
                 reporting.result_files(composed),
-                reporting.compose_status(composed, time.monotonic() - started, words_for(request)))
+                reporting.compose_status(composed, time.monotonic() - started, words))
 
     @handler
     def from_media(user, media, captions, preset, request: gr.Request):
@@ -111,7 +113,7 @@ def build_idea_tab(studio: Studio) -> None:
         started = time.monotonic()
         with studio.jobs.running(request) as flag, studio.workspace.render_output() as output:
             composed = actions.compose_project(services, saved, studio.root(user, saved), output, draft=True,
-                                               progress=reporting.frames_progress(progress), cancel=flag.is_set)
+                                               progress=reporting.frames_progress(progress, words), cancel=flag.is_set)
         status = "\n".join([say(words, "status.sample"),
                             reporting.compose_status(composed, time.monotonic() - started, words)])
         return saved, saved.shots[0].id, str(composed.video), reporting.result_files(composed), status
@@ -134,9 +136,10 @@ def build_idea_tab(studio: Studio) -> None:
 
 
 def make_draft(studio: Studio, user: str, request: ScriptRequest, video: VideoOptions, options: MakeOptions,
-               progress: Any, cancel: Any) -> MakeResult:
+               progress: Any, cancel: Any, words: dict[str, str] = EN) -> MakeResult:
     """``make`` for a browser or API user: the clip in a fresh render folder, the project in the user's projects,
-    saved after the storyboard (before any generation: a crash keeps it reopenable), the shots and the compose."""
+    saved after the storyboard (before any generation: a crash keeps it reopenable), the shots and the compose;
+    progress in the language of ``words``."""
 
     saved: list[Project] = []  # the project as saved after each stage; the last is the user's
 
@@ -144,11 +147,11 @@ def make_draft(studio: Studio, user: str, request: ScriptRequest, video: VideoOp
         if result.project is not None:
             saved.append(studio.workspace.save(user, result.project, result.paths.root))
         if progress is not None:
-            progress(result.stage.number / len(MakeStage), desc=f"{result.stage.value} done")
+            progress(result.stage.number / len(MakeStage), desc=say(words, f"progress.stage.{result.stage.value}"))
 
     with studio.workspace.render_output() as output:
-        report = MakeProgress(stage=stage, shots=reporting.shots_progress(progress),
-                              compose=reporting.frames_progress(progress))
+        report = MakeProgress(stage=stage, shots=reporting.shots_progress(progress, words),
+                              compose=reporting.frames_progress(progress, words))
         result = actions.make(studio.services, request, video, options, output, progress=report, cancel=cancel)
     return dataclasses.replace(result, project=saved[-1])
 

@@ -28,6 +28,7 @@ from studio.errors import ProjectError, StudioError
 from studio.project.limits import JobQuota
 from studio.project.model import Project
 from studio.settings import Settings
+from ui.i18n import EN, say, words_of_this_event
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 API_USER = "api"  # projects made through the API (and MCP) live under this name
@@ -59,9 +60,14 @@ def without_server_paths(message: str) -> str:
     return _ABSOLUTE_PATH.sub(lambda m: _name_within_project(m.group()), message)
 
 
-def as_gr_error(err: StudioError) -> gr.Error:
+def as_gr_error(err: StudioError, words: dict[str, str] | None = None) -> gr.Error:
+    """The error as the one sentence the user sees: no server path, in the browser's language (``words``, else the
+    language of the event being handled)."""
+    from ui.sentences import translate
+
+    message = translate(without_server_paths(str(err)), words if words is not None else words_of_this_event())
     # The modal renders HTML; file names and captions in the message are the user's own text.
-    return gr.Error(html.escape(without_server_paths(str(err)), quote=False), print_exception=False)
+    return gr.Error(html.escape(message, quote=False), print_exception=False)
 
 
 @contextlib.contextmanager
@@ -215,8 +221,8 @@ class Eta:
     def __init__(self) -> None:
         self.started = time.monotonic()
 
-    def left(self, done: float, total: float) -> str:
+    def left(self, done: float, total: float, words: dict[str, str] = EN) -> str:
         if done <= 0 or total <= 0:
             return ""
         remaining = (time.monotonic() - self.started) * (total - done) / done
-        return f" · ~{remaining:.0f} s left"
+        return say(words, "progress.left", seconds=remaining)

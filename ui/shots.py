@@ -18,18 +18,19 @@ from studio.project.model import Project
 from studio.settings import Settings
 from ui import reporting
 from ui.context import Studio, shot_choices
-from ui.i18n import choices, say, t, words_for
+from ui.i18n import EN, choices, say, t, words_for
+from ui.sentences import translate
 from ui.session import handler
 
 
-def gallery_items(project: Project, root) -> list[tuple[str, str]]:
-    """Each shot that has a picture or clip, captioned with its number and status."""
+def gallery_items(project: Project, root, words: dict[str, str] = EN) -> list[tuple[str, str]]:
+    """Each shot that has a picture or clip, captioned with its number and status (in the browser's language)."""
     items = []
     for i, shot in enumerate(project.shots, start=1):
         if shot.media:
             path = resolve_media(shot.media, root)
             if path.is_file():
-                items.append((str(path), f"{i} · {shot.status.value}"))
+                items.append((str(path), f"{i} · {words[f'status.shot.{shot.status.value}']}"))
     return items
 
 
@@ -59,9 +60,15 @@ def weights_terms(settings: Settings, backend_name: str | None, model_ref: str |
                terms=say(words, f"shots.terms.{known.commercial.value}"))
 
 
-def status_rows(project: Project) -> list[list]:
-    return [[i, shot.status.value, shot.render.backend if shot.render else "", len(shot.candidates),
-             round(shot.duration_ms / 1000, 1)] for i, shot in enumerate(project.shots, start=1)]
+def backend_name(backend: str, words: dict[str, str]) -> str:
+    """A video backend as the user reads it ("still" is 静图 in Chinese); one the UI has no word for, as it is."""
+    return words.get(f"name.video.{backend}", backend)
+
+
+def status_rows(project: Project, words: dict[str, str] = EN) -> list[list]:
+    return [[i, words[f"status.shot.{shot.status.value}"], backend_name(shot.render.backend, words) if shot.render
+             else "", len(shot.candidates), round(shot.duration_ms / 1000, 1)]
+            for i, shot in enumerate(project.shots, start=1)]
 
 
 def build_shots_tab(studio: Studio) -> None:
@@ -111,17 +118,16 @@ def build_shots_tab(studio: Studio) -> None:
             progress):
         project = studio.current(project)
         video = VideoOptions.from_values(backend, model, steps, settings=settings, visitor=True)
-        started = time.monotonic()
+        started, words = time.monotonic(), words_for(request)
         with studio.jobs.running(request) as flag:
             result = actions.generate(studio.services, action, project, studio.root(user, project), video,
                                       shot_id=selected, count=int(count or 2), seconds=float(extend_s or 1),
-                                      progress=reporting.shots_progress(progress), cancel=flag.is_set)
+                                      progress=reporting.shots_progress(progress, words), cancel=flag.is_set)
         saved = studio.save(user, result.project)
-        words = words_for(request)
         note = say(words, "status.shots", generated=len(result.generated), cached=len(result.cached),
-                   backend=result.backend, draft=words["status.draft"] if result.draft else "",
+                   backend=backend_name(result.backend, words), draft=words["status.draft"] if result.draft else "",
                    seconds=time.monotonic() - started)
-        return saved, selected, "\n".join([note, *result.notes])
+        return saved, selected, "\n".join([note, *(translate(n, words) for n in result.notes)])
 
     def bind(action: ShotAction):
         @handler
@@ -155,10 +161,12 @@ def build_shots_tab(studio: Studio) -> None:
 
     def render(project: Project, selected: str | None, root, words):
         shot = next((s for s in project.shots if s.id == selected), None)
-        candidates = ([(str(resolve_media(c.media, root)), f"seed {c.seed}") for c in shot.candidates]
-                      if shot else [])
-        headers = ["#", *(words[k] for k in ("board.col.status", "shots.col.backend", "shots.col.variations")), "s"]
+        candidates = ([(str(resolve_media(c.media, root)), say(words, "shots.seed", seed=c.seed))
+                       for c in shot.candidates] if shot else [])
+        headers = ["#", *(words[k] for k in ("board.col.status", "shots.col.backend", "shots.col.variations",
+                                             "common.col.seconds"))]
         return [gr.update(choices=shot_choices(project), value=selected),
-                {"headers": headers, "data": status_rows(project)}, gallery_items(project, root), candidates]
+                {"headers": headers, "data": status_rows(project, words)}, gallery_items(project, root, words),
+                candidates]
 
     studio.view([pick, table, gallery, variations], render)

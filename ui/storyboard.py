@@ -27,7 +27,8 @@ from studio.project.model import (
 from ui.context import Studio, shot_choices
 from ui.effects import LOOK_CHOICES, effect_controls, effects_from_controls
 from ui.i18n import choices, say, t, words_for
-from ui.session import handler
+from ui.sentences import translate
+from ui.session import handler, without_server_paths
 
 OWN_MEDIA = "own"  # the source choice meaning "show the shot's media as it is"
 SOURCES = [OWN_MEDIA, *(s.value for s in ShotSource)]
@@ -125,7 +126,7 @@ def overview(project: Project, words: dict[str, str] | None = None) -> list[list
         return words.get(f"choice.{group}.{value}", value)
 
     return [[i, shot.caption, round(shot.duration_ms / 1000, 1), name("camera", shot.camera_move.value),
-             name("source", source_label(shot)), shot.status.value]
+             name("source", source_label(shot)), words.get(f"status.shot.{shot.status.value}", shot.status.value)]
             for i, shot in enumerate(project.shots, start=1)]
 
 
@@ -248,7 +249,7 @@ def build_storyboard_tab(studio: Studio) -> None:
             video = preview_clip(project, studio.settings, root, folder / "preview.mp4", around_ms=cut)
             return gr.skip(), str(video), ""
         except StudioError as err:  # a preview that cannot be drawn yet is a hint, not an error dialog
-            return None, None, say(words, "status.preview", error=err)
+            return None, None, say(words, "status.preview", error=translate(without_server_paths(str(err)), words))
 
     @handler
     def edit(kind: str, project, user, selected):
@@ -318,7 +319,7 @@ def build_storyboard_tab(studio: Studio) -> None:
             fields += [None, "", 1.0, False, SpeedAudio.FOLLOW.value, ""]
         board = project.storyboard
         characters = "\n".join(f"{c.name}: {c.description}" for c in board.bible.characters)
-        headers = ["#", words["board.col.caption"], "s",
+        headers = ["#", words["board.col.caption"], words["common.col.seconds"],
                    *(words[f"board.col.{c}"] for c in ("camera", "source", "status"))]
         return [{"headers": headers, "data": overview(project, words)},
                 gr.update(choices=shot_choices(project), value=selected), *fields, None, None,
