@@ -10,6 +10,7 @@ Heavy modules (torch, diffusers, the compositor) load on first use, so the page 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 
 import gradio as gr
 
@@ -25,6 +26,7 @@ from ui.export import build_export_tab
 from ui.finish import build_finish_tab
 from ui.i18n import I18N, t
 from ui.idea import build_idea_tab
+from ui.machine import build_machine_tab, may_manage_models
 from ui.projects import build_projects_tab
 from ui.session import RenderJobs, Workspace
 from ui.shots import build_shots_tab
@@ -32,12 +34,13 @@ from ui.storyboard import build_storyboard_tab
 
 TABS = (("tab.idea", build_idea_tab), ("tab.storyboard", build_storyboard_tab), ("tab.shots", build_shots_tab),
         ("tab.finish", build_finish_tab), ("tab.export", build_export_tab), ("tab.projects", build_projects_tab),
-        ("tab.batch", build_batch_tab))
+        ("tab.batch", build_batch_tab), ("tab.machine", build_machine_tab))
 
 
-def build_demo(settings: Settings, services: Services | None = None) -> gr.Blocks:
+def build_demo(settings: Settings, services: Services | None = None, *, share: bool = False) -> gr.Blocks:
     """The whole studio as one Blocks; per-user state lives in gr.State / gr.BrowserState, never in globals.
-    ``services`` (built here when not given) hold the script writers and loaded models for every user."""
+    ``services`` (built here when not given) hold the script writers and loaded models for every user; ``share``
+    says the page will be public through a share link (the Models panel then only looks)."""
     workspace = Workspace(settings)
     age_s = settings.render_max_age_h * 3600
     with gr.Blocks(title="Short studio", delete_cache=(min(age_s, 3600), age_s)) as demo:
@@ -45,8 +48,8 @@ def build_demo(settings: Settings, services: Services | None = None) -> gr.Block
         studio = Studio(services or Services(settings), workspace, RenderJobs(JobQuota.from_settings(settings)),
                         project=gr.State(None),
                         user=gr.BrowserState(None, storage_key="shortstudio-user", secret=workspace.browser_secret()),
-                        selected=gr.State(None))
-        with gr.Tabs():
+                        selected=gr.State(None), manage_models=may_manage_models(settings, share=share))
+        with gr.Tabs() as studio.tabs:
             for key, build in TABS:
                 with gr.Tab(t(key), id=key.split(".")[1]):
                     build(studio)
@@ -94,7 +97,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--share", action="store_true", help="also open a public Gradio share link")
     parser.add_argument("--mcp", action="store_true", help="also serve the API endpoints as MCP tools")
     args = parser.parse_args(argv)
-    launch(build_demo(settings), settings, host=args.host, port=args.port, share=args.share, mcp=args.mcp)
+    settings = dataclasses.replace(settings, host=args.host, port=args.port)  # what the page is served on
+    launch(build_demo(settings, share=args.share), settings, host=args.host, port=args.port, share=args.share,
+           mcp=args.mcp)
 
 
 if __name__ == "__main__":

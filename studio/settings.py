@@ -134,6 +134,11 @@ class Settings:
     visitor_models: str = setting("STUDIO_VISITOR_MODELS", "off", _choice("off", "hub"),
         "Whether UI/API visitors may name a video model: `off` (the configured models only) or `hub` (any"
         " hub id, never a folder on the server).")
+    models_panel: str = setting("STUDIO_MODELS_PANEL", "auto", _choice("auto", "manage", "view"),
+        "What the UI's Models panel lets the page do: `manage` (download and remove models; the report shows the"
+        " server's folders), `view` (the list and the report without folders; downloads through the command"
+        " line), `auto` (`manage` when the studio serves this machine only: a loopback `STUDIO_HOST`, no"
+        " `--share`, not a Hugging Face Space).")
     commercial_use: str = setting("STUDIO_COMMERCIAL_USE", "off", _choice("off", "on"),
         "Whether you publish for money: `on` refuses to download models with non-commercial weights (see"
         " [What this machine can do, and the models](#what-this-machine-can-do-and-the-models)).")
@@ -230,6 +235,11 @@ SETTINGS: tuple[SettingSpec, ...] = tuple(
 def settings_table() -> list[str]:
     """The README's settings table, one Markdown row per setting, made from the declarations."""
     return [f"| `{s.env}` | {s.shown_default} | {s.help} |" for s in SETTINGS]
+
+
+def in_hugging_face_space(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether the studio runs as a Hugging Face Space (the Space runtime sets ``SPACE_ID``): its page is public."""
+    return bool((os.environ if environ is None else environ).get("SPACE_ID"))
 
 
 def _is_true(value: str | None) -> bool:

@@ -39,6 +39,8 @@ class Studio:
     views: list[View] = field(default_factory=list)
     changes: list[Any] = field(default_factory=list)
     on_load: list[tuple[Callable[..., Any], list, list]] = field(default_factory=list)  # (fn, inputs, outputs)
+    tabs: gr.Tabs | None = None  # the studio's tabs, for a button that opens another tab
+    manage_models: bool = False  # the page may download and remove models (ui.machine.may_manage_models)
 
     @property
     def settings(self) -> Settings:

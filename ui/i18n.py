@@ -145,6 +145,56 @@ EN: dict[str, str] = {
     **{f"choice.backend.{k}": v for k, v in {
         "auto": "Automatic (GPU model if present, else still drafts)", "ltx": "LTX-Video (GPU)",
         "wan": "Wan 2.x (GPU)", "still": "Still-image motion (CPU draft)"}.items()},
+    # this machine and its models (issue 16: the status and Models panels)
+    "tab.machine": "This machine",
+    "machine.hardware": "Hardware", "machine.gpu": "GPU", "machine.cpu": "CPU",
+    "machine.disk_data": "Disk for projects and renders", "machine.disk_models": "Disk for models (HF cache)",
+    "machine.tier": "Tier", "machine.no_gpu": "no NVIDIA GPU",
+    "machine.no_torch": "not installed (the model tier: pip install \".[gpu]\")",
+    "machine.cores": "{cores} cores", "machine.cores_usable": "({usable} usable here)", "machine.free": "{size} free",
+    "machine.commercial_on": "Commercial use is on (STUDIO_COMMERCIAL_USE): non-commercial weights are refused.",
+    "machine.col.part": "Part", "machine.col.here": "On this machine",
+    "common.colon": ": ", "common.space": " ", "common.paren": "({text})",
+    "machine.stages": "What each stage uses", "machine.found": "Found",
+    "machine.missing": "Would add",
+    "machine.action": "To get it", "machine.check": "Check again", "machine.details": "What this machine can do",
+    "machine.summary": "{head} · script: {script} · voice: {voice}",
+    "machine.summary_still": "CPU drafts: still images", "machine.summary_video": "{tier}: {backend} video",
+    "machine.unknown": "unknown",
+    **{f"machine.stage.{k}": v for k, v in {
+        "script": "Script", "keyframes": "Keyframes", "video": "Video", "voice": "Voice",
+        "transcription": "Transcription", "music": "Music", "scale_out": "Scale-out"}.items()},
+    **{f"machine.tier.{k}": v for k, v in {"cpu": "CPU", "24gb": "24 GB GPU", "80gb": "80 GB GPU"}.items()},
+    **{f"machine.backend.{k}": v for k, v in {
+        "template": "template", "local": "local model", "openai": "OpenAI-compatible endpoint",
+        "still_draft": "still (draft)", "ltx": "LTX-Video", "wan": "Wan", "your_recording": "your recording",
+        "not_in_this_version": "not in this version", "bundled_library": "bundled library",
+        "in_process": "in process"}.items()},
+    "models.title": "Models", "models.where": "This machine: {tier}. Models go to the HF cache, {free} free",
+    **{f"models.col.{k}": v for k, v in {
+        "model": "Model", "for": "For", "size": "Download", "licence": "Licence", "here": "Here",
+        "adds": "What it adds"}.items()},
+    "models.more_than_here": "(more than this machine has)", "models.non_commercial": "non-commercial weights",
+    "models.conditions": "conditions on commercial use", "models.refused": "refused: STUDIO_COMMERCIAL_USE is on",
+    **{f"models.state.{k}": v for k, v in {
+        "installed": "downloaded", "partly_downloaded": "partly downloaded",
+        "not_downloaded": "not downloaded"}.items()},
+    "models.not_in_version": "(the {stage} stage is not in this version)",
+    "models.others": "Other models in the HF cache",
+    "models.sizes_note": "Sizes are the Hub's file listings (≥ where only some files could be looked up); a model "
+                         "takes on disk what it downloads. A download reads the exact size first and checks the "
+                         "free disk against it; Stop keeps what was fetched, and the next download resumes it.",
+    "models.pick": "Model", "models.pick_info": "A recommended model, or any Hugging Face id",
+    "models.download": "Download", "models.remove": "Remove",
+    "models.view_only": "Models are downloaded by whoever runs the studio, with `python -m studio models download "
+                        "ID`; this page shows what is there.",
+    "models.view_only_error": "This page may not download or remove models: whoever runs the studio does that "
+                              "with python -m studio models.",
+    "models.pick_one": "Choose a model first.", "models.starting": "Looking up {model} on the Hub",
+    "models.progress": "{done} / {total} · file {file}/{files}",
+    "models.downloaded": "Downloaded {model}: {files} files, {size} ({fetched} fetched, {seconds:.1f} s).",
+    "models.resumed": "{size} of it came from an earlier, interrupted download.",
+    "models.removed": "Removed {model} from the HF cache ({size} freed).",
 }
 
 ZH: dict[str, str] = {
@@ -279,6 +329,50 @@ ZH: dict[str, str] = {
     **{f"choice.backend.{k}": v for k, v in {
         "auto": "自动（有 GPU 用模型，否则静图草稿）", "ltx": "LTX-Video（GPU）", "wan": "Wan 2.x（GPU）",
         "still": "静图运镜（CPU 草稿）"}.items()},
+    # this machine and its models (issue 16: the status and Models panels)
+    "tab.machine": "本机",
+    "machine.hardware": "硬件", "machine.gpu": "GPU", "machine.cpu": "CPU",
+    "machine.disk_data": "项目与成片所在磁盘", "machine.disk_models": "模型所在磁盘（HF 缓存）",
+    "machine.tier": "档位", "machine.no_gpu": "没有 NVIDIA GPU",
+    "machine.no_torch": "未安装（模型组件：pip install \".[gpu]\"）",
+    "machine.cores": "{cores} 核", "machine.cores_usable": "（本进程可用 {usable} 核）", "machine.free": "可用 {size}",
+    "machine.commercial_on": "已开启商用（STUDIO_COMMERCIAL_USE）：非商用权重的模型会被拒绝下载。",
+    "machine.col.part": "部件", "machine.col.here": "本机",
+    "common.colon": "：", "common.space": "", "common.paren": "（{text}）",
+    "machine.stages": "各环节用什么", "machine.found": "已找到", "machine.missing": "补上后",
+    "machine.action": "怎样获得", "machine.check": "重新检查", "machine.details": "本机能做什么",
+    "machine.summary": "{head} · 脚本：{script} · 配音：{voice}",
+    "machine.summary_still": "CPU 草稿：静图运镜", "machine.summary_video": "{tier}：{backend} 生成视频",
+    "machine.unknown": "未知",
+    **{f"machine.stage.{k}": v for k, v in {
+        "script": "脚本", "keyframes": "关键帧", "video": "视频", "voice": "配音", "transcription": "语音转字幕",
+        "music": "音乐", "scale_out": "多机渲染"}.items()},
+    **{f"machine.tier.{k}": v for k, v in {"cpu": "CPU", "24gb": "24 GB 显卡", "80gb": "80 GB 显卡"}.items()},
+    **{f"machine.backend.{k}": v for k, v in {
+        "template": "模板", "local": "本地模型", "openai": "OpenAI 兼容接口", "still_draft": "静图草稿",
+        "ltx": "LTX-Video", "wan": "Wan", "your_recording": "你的录音", "not_in_this_version": "此版本暂无",
+        "bundled_library": "内置曲库", "in_process": "本进程"}.items()},
+    "models.title": "模型", "models.where": "本机档位：{tier}。模型存放在 HF 缓存，可用 {free}",
+    **{f"models.col.{k}": v for k, v in {
+        "model": "模型", "for": "用途", "size": "下载大小", "licence": "许可", "here": "本机",
+        "adds": "带来什么"}.items()},
+    "models.more_than_here": "（超出本机配置）", "models.non_commercial": "非商用权重",
+    "models.conditions": "商用有条件", "models.refused": "已拒绝：STUDIO_COMMERCIAL_USE 已开启",
+    **{f"models.state.{k}": v for k, v in {
+        "installed": "已下载", "partly_downloaded": "下载了一部分", "not_downloaded": "未下载"}.items()},
+    "models.not_in_version": "（此版本还没有{stage}环节）",
+    "models.others": "HF 缓存中的其他模型",
+    "models.sizes_note": "大小来自 Hub 的文件列表（只查到部分文件时标 ≥）；模型占用的磁盘空间与下载量相同。"
+                         "下载前会先读取准确大小并检查剩余空间；点“停止”会保留已下载的部分，下次下载从断点继续。",
+    "models.pick": "模型", "models.pick_info": "推荐的模型，或任意 Hugging Face 模型 ID",
+    "models.download": "下载", "models.remove": "删除",
+    "models.view_only": "模型由运行本工作室的人下载：`python -m studio models download ID`；此页面只显示已有的模型。",
+    "models.view_only_error": "此页面不能下载或删除模型：请由运行本工作室的人用 python -m studio models 操作。",
+    "models.pick_one": "请先选择一个模型。", "models.starting": "正在 Hub 上查找 {model}",
+    "models.progress": "{done} / {total} · 第 {file}/{files} 个文件",
+    "models.downloaded": "已下载 {model}：{files} 个文件，共 {size}（本次下载 {fetched}，用时 {seconds:.1f} 秒）。",
+    "models.resumed": "其中 {size} 来自之前中断的下载。",
+    "models.removed": "已从 HF 缓存删除 {model}（释放 {size}）。",
 }
 
 I18N = gr.I18n(en=EN, **{"zh-CN": ZH, "zh": ZH})

@@ -21,6 +21,7 @@ from studio.project.presets import PresetName
 from ui import reporting
 from ui.context import Studio
 from ui.i18n import EN, ZH, choices, say, t, words_for
+from ui.machine import build_machine_summary
 from ui.session import handler
 
 SCRIPT_STYLES = [s.value for s in ScriptStyle]
@@ -50,6 +51,7 @@ def build_idea_tab(studio: Studio) -> None:
                 make = gr.Button(t("idea.make"), variant="secondary", elem_id="make_it")
                 stop = gr.Button(t("common.stop"), variant="stop", elem_id="stop_make")
             status = gr.Textbox(label=t("common.status"), interactive=False, lines=2, elem_id="idea_status")
+            build_machine_summary(studio)
             examples = actions.EXAMPLE_IDEAS
             gr.Examples([list(example) for example in examples], [idea, seconds, preset, style, language],
                         label=t("idea.examples"), elem_id="idea_examples", examples_per_page=len(examples),
