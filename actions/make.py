@@ -21,11 +21,23 @@ def make(services: Services, request: ScriptRequest, video: VideoOptions, option
 
 def batch(services: Services, ideas: Sequence[BatchItem] | str, out_dir: str | Path, *,
           defaults: BatchDefaults = BatchDefaults(), video: VideoOptions | None = None,
-          progress: BatchProgress | None = None, cancel: Cancel | None = None) -> BatchResult:
+          progress: BatchProgress | None = None, cancel: Cancel | None = None,
+          ideas_in_flight: int = 1) -> BatchResult:
     """One draft per idea into ``out_dir``, resumable, with a summary; ``ideas`` is a parsed list (a file the
-    operator named) or pasted text (one idea a line, or CSV with an ``idea`` header)."""
+    operator named) or pasted text (one idea a line, or CSV with an ``idea`` header). ``ideas_in_flight`` ideas
+    are made at once (on a Ray cluster)."""
     if isinstance(ideas, str):  # a visitor's text: its music column may name bundled tracks only
         return run_batch_text(ideas, out_dir, services, defaults=defaults, video_options=video, progress=progress,
                               cancel=cancel)
     return run_batch(ideas, out_dir, services, defaults=defaults, video_options=video, progress=progress,
-                     cancel=cancel)
+                     cancel=cancel, ideas_in_flight=ideas_in_flight)
+
+
+def narrate(services: Services, project: Project, root: str | Path, options: NarrationOptions, *,
+            progress: Callable[[int, int], None] | None = None, cancel: Cancel | None = None) -> NarrationResult:
+    """Speak the project's voice-over lines (every shot's, or ``options.only``), time their words on the captions
+    and fit the shots to them; speech goes into ``root/<options.folder>`` and is cached there (``pipelines.
+    narration``). The caller saves the returned project."""
+    from pipelines.narration import narrate as narrate_project
+
+    return narrate_project(services, project, Path(root), options, progress=progress, cancel=cancel)

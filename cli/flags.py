@@ -63,6 +63,9 @@ def add_video_flags(command: argparse.ArgumentParser) -> None:
     command.add_argument("--video-size", type=_size_arg, metavar="WxH", help="generation size (default: the model's)")
     command.add_argument("--frames", type=int, metavar="N", help="frames per shot (default: from its length)")
     command.add_argument("--steps", type=int, metavar="N", help="denoising steps (default: the model's)")
+    command.add_argument("--ray", metavar="ADDRESS",
+                         help="render shots on a Ray cluster: local (one on this machine), auto (inside a Ray job), "
+                              "HOST:6379 or ray://HOST:10001 (default: STUDIO_RAY_ADDRESS)")
 
 
 def add_make_flags(command: argparse.ArgumentParser) -> None:
@@ -80,7 +83,7 @@ def video_flags(args: argparse.Namespace) -> list[str]:
     finds the finished shots in the cache instead of generating them again)."""
     flags = []
     for flag, value in (("--video-backend", args.video_backend), ("--video-model", args.video_model),
-                        ("--frames", args.frames), ("--steps", args.steps)):
+                        ("--frames", args.frames), ("--steps", args.steps), ("--ray", getattr(args, "ray", None))):
         if value is not None:
             flags += [flag, str(value)]
     if args.video_size:
@@ -136,6 +139,8 @@ def services(args: argparse.Namespace | None = None) -> Services:
     if args is not None and getattr(args, "model", None) is not None:
         check_model_ref(args.model, what="script model")
         overrides["script_model"] = args.model
+    if args is not None and getattr(args, "ray", None):
+        overrides["ray_address"] = args.ray.strip()
     return Services(dataclasses.replace(settings, **overrides))
 
 

@@ -59,6 +59,8 @@ def add_batch(commands) -> None:
     batch.add_argument("-o", "--output", required=True, metavar="DIR",
                        help="folder for DIR/NNN-<idea>/ (clip, sidecars, project) and DIR/summary.json; run the "
                             "same command again to resume: finished items are skipped")
+    batch.add_argument("--ideas-in-flight", type=int, metavar="N",
+                       help="ideas made at once, with --ray (default: 2 on a Ray cluster, 1 otherwise)")
 
 
 def run_script(args: argparse.Namespace) -> int:
@@ -151,6 +153,9 @@ def run_batch(args: argparse.Namespace) -> int:
 
     services = flags.services(args)
     items = read_ideas(args.ideas)
+    in_flight = args.ideas_in_flight if args.ideas_in_flight is not None else 2 if services.settings.ray_address else 1
+    if in_flight < 1 or (in_flight > 1 and not services.settings.ray_address):
+        raise StudioError(f"--ideas-in-flight {in_flight}: give 1, or more than 1 with --ray (or STUDIO_RAY_ADDRESS)")
     defaults = BatchDefaults(request=flags.script_request(args), options=flags.make_options(args),
                              base_dir=Path(args.ideas).expanduser().resolve().parent)
 
@@ -167,7 +172,8 @@ def run_batch(args: argparse.Namespace) -> int:
                                                             compose=flags.progress_bar()))
     try:
         result = actions.batch(services, items, args.output, defaults=defaults,
-                               video=flags.video_options(args, None, services.settings), progress=progress)
+                               video=flags.video_options(args, None, services.settings), progress=progress,
+                               ideas_in_flight=in_flight)
     except KeyboardInterrupt:
         raise RenderCancelled(f"cancelled; finished clips are kept and {Path(args.output) / 'summary.json'} says "
                               "which: run the same command again to resume") from None

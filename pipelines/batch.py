@@ -405,12 +405,14 @@ def _summary(results: Sequence[BatchItemResult], out_dir: Path, elapsed_s: float
 
 def run_batch(items: Sequence[BatchItem], out_dir: str | Path, services: Services, *,
               defaults: BatchDefaults = BatchDefaults(), video_options: VideoOptions | None = None,
-              progress: BatchProgress | None = None, cancel: Cancel | None = None) -> BatchResult:
+              progress: BatchProgress | None = None, cancel: Cancel | None = None,
+              ideas_in_flight: int = 1) -> BatchResult:
     """``make_short`` for each item into ``out_dir/NNN-<slug>/``; skips finished items, survives failed ones.
 
     ``out_dir/summary.json`` is rewritten after every item. Returns when every item has run or the batch is
     cancelled (``cancel()`` true, or make raised a cancel): the rest are then marked ``cancelled``.
-    A ``KeyboardInterrupt`` writes the summary and is raised again.
+    A ``KeyboardInterrupt`` writes the summary and is raised again. ``ideas_in_flight`` items run at once (on a
+    Ray cluster their shots spread over its workers; in one process, one at a time is the sensible number).
     """
     from pipelines.shots import VideoOptions
 
@@ -424,10 +426,17 @@ def run_batch(items: Sequence[BatchItem], out_dir: str | Path, services: Service
     summary_file = out_dir / SUMMARY_NAME
     results: list[BatchItemResult] = []
     cancelled = False
+    if ideas_in_flight < 1:
+        raise BatchError(f"ideas in flight must be 1 or more, not {ideas_in_flight}")
 
     def write_summary() -> None:
         _write_json(summary_file, _summary(results, out_dir, time.monotonic() - started, cancelled, started_at))
 
+    if ideas_in_flight > 1:
+        results, cancelled = _run_at_once(items, out_dir, services, defaults, video, progress, cancel,
+                                          ideas_in_flight, lambda done, stop: _write_json(summary_file, _summary(
+                                              done, out_dir, time.monotonic() - started, stop, started_at)))
+        return BatchResult(tuple(results), out_dir, summary_file, time.monotonic() - started, cancelled)
     try:
         for item in items:
             if cancel is not None and cancel():
@@ -452,6 +461,64 @@ def run_batch(items: Sequence[BatchItem], out_dir: str | Path, services: Service
                                         error="not finished: the batch was cancelled") for i in items[len(results):]]
         write_summary()
     return BatchResult(tuple(results), out_dir, summary_file, time.monotonic() - started, cancelled)
+
+
+def _run_at_once(items: Sequence[BatchItem], out_dir: Path, services: Services, defaults: BatchDefaults,
+                 video: VideoOptions, progress: BatchProgress, cancel: Cancel | None, limit: int,
+                 write_summary: Callable[[list[BatchItemResult], bool], None]) -> tuple[list[BatchItemResult], bool]:
+    """Up to ``limit`` items at once, each in a thread of this process (their shots render where the runner
+    sends them); a cancel stops the running ones at their next step and starts no more."""
+    import threading
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+    lock, stop = threading.Lock(), threading.Event()
+    done: dict[int, BatchItemResult] = {}
+
+    def stopped() -> bool:
+        return stop.is_set() or (cancel is not None and cancel())
+
+    def ordered() -> list[BatchItemResult]:
+        return [done[i.index] for i in items if i.index in done]
+
+    def one(item: BatchItem) -> None:
+        if stopped():
+            return
+        if progress.started is not None:
+            progress.started(item, len(items))
+        result = _run_item(item, out_dir, services, defaults, video, progress, stopped)
+        with lock:
+            done[item.index] = result
+            if result.status is BatchStatus.CANCELLED:
+                stop.set()
+            if progress.finished is not None:
+                progress.finished(result, len(items))
+            write_summary(ordered(), stop.is_set())
+
+    interrupted = False
+    with ThreadPoolExecutor(max_workers=limit, thread_name_prefix="batch") as pool:
+        futures = {pool.submit(one, item) for item in items}
+        while futures:
+            try:
+                finished, futures = wait(futures, timeout=0.2, return_when=FIRST_COMPLETED)
+            except KeyboardInterrupt:
+                interrupted = True
+                stop.set()
+                continue
+            for future in finished:
+                future.result()  # a bug in the batch itself (each item's own errors are its result)
+            if cancel is not None and cancel():
+                stop.set()
+    cancelled = stop.is_set()
+    results = ordered()
+    if cancelled:
+        results += [BatchItemResult(i, BatchStatus.CANCELLED, out_dir / i.slug,
+                                    error="not finished: the batch was cancelled")
+                    for i in items if i.index not in done]
+        results.sort(key=lambda r: r.item.index)
+    write_summary(results, cancelled)
+    if interrupted:
+        raise KeyboardInterrupt
+    return results, cancelled
 
 
 def run_batch_text(text: str, out_dir: str | Path, services: Services, *, defaults: BatchDefaults = BatchDefaults(),

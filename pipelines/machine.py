@@ -196,6 +196,35 @@ def _stage_not_here(stage: Stage, backend: str, why: str) -> StageReport:
     return StageReport(stage, stage in STAGES_IN_THIS_VERSION, backend, why)
 
 
+def _scale_out_stage(settings: Settings) -> StageReport:
+    """Where shots render: this process, or the Ray cluster of ``STUDIO_RAY_ADDRESS`` (its GPUs once this process
+    has joined it; the report never connects, or imports Ray, itself)."""
+    import sys
+
+    installed = importlib.util.find_spec("ray") is not None
+    address = settings.ray_address
+    if not address:
+        why = "every shot renders in this process"
+        if not installed:
+            return StageReport(Stage.SCALE_OUT, True, "this machine", why,
+                               missing="shots spread over the GPUs of a Ray cluster",
+                               action='pip install "shortstudio[ray]", then set STUDIO_RAY_ADDRESS')
+        return StageReport(Stage.SCALE_OUT, True, "this machine", why, missing="shots spread over the GPUs of a "
+                           "Ray cluster", action="set STUDIO_RAY_ADDRESS (see the README: Scale out on Ray)")
+    if not installed:
+        return StageReport(Stage.SCALE_OUT, True, "Ray (not installed)",
+                           f"STUDIO_RAY_ADDRESS is {address} but Ray is not installed, so shots cannot render",
+                           missing="rendering on the Ray cluster", action='pip install "shortstudio[ray]"')
+    ray = sys.modules.get("ray")
+    if ray is not None and ray.is_initialized():
+        resources = ray.cluster_resources()
+        gpus, cpus = int(resources.get("GPU", 0)), int(resources.get("CPU", 0))
+        return StageReport(Stage.SCALE_OUT, True, "Ray cluster",
+                           f"shots render on the Ray cluster at {address}: {gpus} GPUs, {cpus} CPUs")
+    return StageReport(Stage.SCALE_OUT, True, "Ray cluster",
+                       f"shots render on the Ray cluster at {address}, joined when the first shot renders")
+
+
 def doctor(settings: Settings, hub: HubEnvironment | None = None, *, gpu_probe: GpuProbeFn = probe_gpus,
            torch_probe: Callable[[], str | None] = torch_version) -> DoctorReport:
     """The report: hardware, then each stage's backend, models, what is missing and the one action to get it.
@@ -208,19 +237,13 @@ def doctor(settings: Settings, hub: HubEnvironment | None = None, *, gpu_probe: 
 
     stages = (
         _script_stage(settings, hub, index),
-        _stage_not_here(Stage.KEYFRAMES, "not in this version",
-                        "shots start from text, your photo or the previous shot's last frame; drawn keyframes "
-                        "(FLUX.2-klein, SD-Turbo) are being built"),
+        _keyframes_stage(settings, hub, hw, index),
         _video_stage(settings, hub, hw, index),
-        _stage_not_here(Stage.VOICE, "your recording",
-                        "a voice-over file you give (--voiceover) is mixed under ducked music; speech synthesis is "
-                        "not in this version"),
-        _stage_not_here(Stage.TRANSCRIPTION, "not in this version",
-                        "captions come from the storyboard's text; transcribing your recording is being built"),
+        _voice_stage(settings),
+        transcription_stage(settings, hub),
         _stage_not_here(Stage.MUSIC, "bundled library",
                         f"{len(library())} CC0 loops made by scripts/make_music.py, or a music file of yours"),
-        _stage_not_here(Stage.SCALE_OUT, "in process",
-                        "every shot renders in this process; rendering on a Ray cluster is not in this version"),
+        _scale_out_stage(settings),
     )
     return DoctorReport(hw, stages, settings.commercial_use == "on",
                         round((time.perf_counter() - started) * 1000, 1))

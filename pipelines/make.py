@@ -172,7 +172,16 @@ def _check_inputs(request: ScriptRequest, paths: MakePaths, video: VideoOptions,
     for name, value in (("frames", video.frames), ("steps", video.steps)):
         if value is not None and value <= 0:
             raise ProjectValidationError(f"{name} must be a positive number, not {value}")
-    services.video.backend(video)  # an unknown backend, or a real model refused on this device
+    services.runner.backend(video)  # an unknown backend, or a real model refused where shots render
+    from pipelines.keyframes import check_keyframes  # keyframes: no model for "on", non-commercial, not an image model
+
+    check_keyframes(options.keyframes, services.image.options(model=options.image_model), services)
+    if options.voice is not None and (options.voice is not VoiceBackendName.AUTO or options.voice_name):
+        from pipelines.narration import NarrationOptions
+
+        NarrationOptions.from_values(options.voice, options.voice_name, options.voice_speed)
+        language = checked.language if checked.language.value != "auto" else None
+        _voice_ready(services, options, language)  # a chosen voice that is not here: refused before any writing
     return checked
 
 

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipelines.cluster.contract import ShotJob
+from pipelines.shot_cache import ShotCache
 from pipelines.video.contract import (
     Cancel,
     ShotSpec,
@@ -56,6 +58,9 @@ from studio.safety.prompts import check_generation
 from studio.settings import Settings
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from pipelines.cluster.contract import ShotRunner
     from pipelines.services import Services
 
 logger = logging.getLogger("pipelines.video")
@@ -84,6 +89,7 @@ class ShotOutcome:
     cache_key: str | None = None
     elapsed_s: float = 0.0
     notes: tuple[str, ...] = ()
+    worker: str = ""  # where it was generated: "this process", or a Ray node and process
 
 
 @dataclass(frozen=True)
@@ -138,6 +144,7 @@ class _Context:
     media_dir: Path | None
     progress: ShotsProgress | None
     cancel: Cancel | None
+    runner: ShotRunner
 
 
 def _size(ctx: _Context) -> tuple[int, int]:
@@ -275,53 +282,6 @@ def cache_key(identity: dict[str, Any], request: VideoRequest, key_source: dict[
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:32]
 
 
-class ShotCache:
-    """Generated shots by key: ``<root>/<key[:2]>/<key>.mp4`` (or ``.png`` for a still), its first and last
-    frames as PNG, and ``<key>.json`` with how it was made. The media file is written last: it marks
-    an entry complete. The first cache opened on a folder in a process sweeps the scratch that a killed
-    process left in it (half-written clips under dot-names; see ``studio.scratch``)."""
-
-    _swept: set[Path] = set()  # folders swept by this process (once each: a restart is a new process)
-
-    def __init__(self, root: Path):
-        self.root = Path(root)
-        if self.root not in ShotCache._swept:
-            from studio.scratch import sweep_stale
-
-            ShotCache._swept.add(self.root)
-            gone = sweep_stale(self.root, recursive=True)
-            if gone:
-                logger.info("shot cache: removed %d unfinished file(s) left by a stopped process", len(gone))
-
-    def path(self, key: str, suffix: str) -> Path:
-        return self.root / key[:2] / f"{key}{suffix}"
-
-    def lookup(self, key: str) -> tuple[Path, ShotRender] | None:
-        meta = self.path(key, ".json")
-        for suffix in (".mp4", ".png"):
-            media = self.path(key, suffix)
-            if media.is_file() and meta.is_file() and media.stat().st_size > 0:
-                try:
-                    return media, ShotRender.model_validate_json(meta.read_text(encoding="utf-8"))
-                except ValueError:
-                    return None
-        return None
-
-    def store(self, key: str, result: VideoResult, settings: Settings) -> tuple[Path, ShotRender]:
-        from pipelines.video.io import write_clip, write_png
-        from studio.project.files import write_atomic
-
-        render = ShotRender(backend=result.backend, model=result.model, cache_key=key, draft=result.draft,
-                            width=result.width, height=result.height, num_frames=len(result.frames),
-                            fps=result.fps, steps=result.steps)
-        write_atomic(self.path(key, ".json"), render.model_dump_json().encode("utf-8"))
-        if result.still:
-            return write_png(result.frames[0], self.path(key, ".png")), render
-        write_png(result.frames[0], self.path(key, ".first.png"))
-        write_png(result.frames[-1], self.path(key, ".last.png"))
-        return write_clip(result.frames, result.fps, self.path(key, ".mp4"), settings), render
-
-
 def _link_into(source: Path, folder: Path) -> Path:
     """Hard-link (else copy) a cached file into the project's folder, atomically."""
     from studio.project.files import link_or_copy
@@ -339,25 +299,30 @@ def _project_path(ctx: _Context, media: Path) -> str:
     return linked.resolve().relative_to(ctx.root.resolve()).as_posix()
 
 
-# -- 4. generate, 5. store --------------------------------------------------------------------------
+# -- 4. generate, 5. store: by the services' runner (this process, or a Ray cluster) ----------------
 
-def _generate(ctx: _Context, request: VideoRequest, index: int, shot_id: str) -> VideoResult:
-    check_generation(request.prompt, request.negative_prompt, ctx.settings, where=f"{_where(index)} prompt")
-
-    def step(done: int, total: int) -> None:
-        if ctx.progress is not None:
-            ctx.progress(GenerationProgress(index, len(ctx.project.shots), shot_id, done, total))
-
-    try:
-        return ctx.backend(request, progress=step, cancel=ctx.cancel)
-    except ValueError as err:  # check_inputs: bad size, frames, missing source
-        raise GenerationError(f"{_where(index)}: {err}") from None
+Made = tuple[Path, ShotRender, str, tuple[str, ...], str]  # media, render, "generated"/"cached", notes, worker
 
 
-def _make(ctx: _Context, project: Project, index: int, seed: int) -> tuple[Path, ShotRender, str, tuple[str, ...]]:
-    """Media path and render info for one shot at ``seed``: from the cache, or generated and stored."""
+@dataclass(frozen=True)
+class _Planned:
+    """One shot at one seed, planned: found already (``made``), or a job for the runner."""
+
+    index: int
+    seed: int
+    job: ShotJob | None = None
+    made: Made | None = None
+
+
+def _plan(ctx: _Context, project: Project, index: int, seed: int) -> _Planned:
+    """The shot's request and key; the cache (or the project's own copy) when it has the shot already."""
     shot = project.shots[index]
-    request, key_source = build_request(ctx, project, index, seed)
+    try:
+        request, key_source = build_request(ctx, project, index, seed)
+    except StudioError:
+        raise
+    except ValueError as err:
+        raise GenerationError(f"{_where(index)}: {err}") from None
     key = cache_key(ctx.identity, request, key_source)
     hit = ctx.cache.lookup(key)
     if hit is not None:
@@ -368,24 +333,47 @@ def _make(ctx: _Context, project: Project, index: int, seed: int) -> tuple[Path,
     if ctx.media_dir is not None and shot.render is not None and shot.render.cache_key == key and shot.media:
         existing = resolve_media(shot.media, ctx.root)
         if existing.is_file():  # the project travelled without the cache: its own copy is the shot
-            return existing, shot.render, "cached", ()
-    if ctx.cancel is not None and ctx.cancel():
-        from studio.errors import RenderCancelled
+            return _Planned(index, seed, made=(existing, shot.render, "cached", (), ""))
+    check_generation(request.prompt, request.negative_prompt, ctx.settings, where=f"{_where(index)} prompt")
+    return _Planned(index, seed, job=ShotJob(index, shot.id, key, request))
 
+
+def _made(ctx: _Context, planned: list[_Planned]) -> Iterator[tuple[_Planned, Made, float]]:
+    """Each planned shot with what was made of it and the seconds it took: the ones found first, then the
+    runner's, as they finish (in any order: on a cluster independent shots render at once)."""
+    for item in planned:
+        if item.made is not None:
+            yield item, item.made, 0.0
+    todo = {id(item.job): item for item in planned if item.job is not None}
+    if not todo:
+        return
+    if ctx.cancel is not None and ctx.cancel():
         raise RenderCancelled("generation was cancelled; finished shots are kept in the shot cache")
-    result = _generate(ctx, request, index, shot.id)
-    media, render = ctx.cache.store(key, result, ctx.settings)
-    notes = [f"{_where(index)}: {n}" for n in result.notes]
-    if not result.still and result.fps and len(result.frames) / result.fps * 1000 < shot.duration_ms - 100:
-        notes.append(f"{_where(index)}: the model made {len(result.frames) / result.fps:.1f} s of the shot's "
-                     f"{shot.duration_ms / 1000:.1f} s; the last frame holds (extend the shot to continue it)")
-    return media, render, "generated", tuple(notes)
+
+    def step(job: ShotJob, done: int, total: int) -> None:
+        if ctx.progress is not None:
+            ctx.progress(GenerationProgress(job.index, len(ctx.project.shots), job.shot_id, done, total))
+
+    last = time.monotonic()
+    for job, stored in ctx.runner.run(ctx.backend, [item.job for item in todo.values()], progress=step,
+                                      cancel=ctx.cancel):
+        item = todo[id(job)]
+        notes = list(stored.notes)
+        render, shot = stored.render, ctx.project.shots[item.index]
+        made_s = render.num_frames / render.fps if render.fps else None  # None: a still, as long as its shot
+        if stored.status == "generated" and made_s is not None and made_s * 1000 < shot.duration_ms - 100:
+            notes.append(f"{_where(item.index)}: the model made {made_s:.1f} s of the shot's "
+                         f"{shot.duration_ms / 1000:.1f} s; the last frame holds (extend the shot to continue it)")
+        now = time.monotonic()
+        yield item, (stored.media, render, stored.status, tuple(notes), stored.worker), now - last
+        last = now
 
 
 def _new_context(project: Project, project_root: Path | None, options: VideoOptions, services: Services,
                  progress: ShotsProgress | None, cancel: Cancel | None) -> _Context:
     settings = services.settings
-    backend = services.video.backend(options)
+    runner = services.runner
+    backend = runner.backend(options)
     root = Path(project_root).resolve() if project_root is not None else None
     media_dir = None
     if root is not None:
@@ -396,35 +384,60 @@ def _new_context(project: Project, project_root: Path | None, options: VideoOpti
         from studio.scratch import sweep_stale
 
         sweep_stale(media_dir)  # links half-made by a stopped process (ownerless: only once they are old)
-    cache_root = settings.shot_cache_dir or settings.data_dir / "shots"
     return _Context(project, root, options, settings, backend, backend.defaults(get_preset(project.preset)),
-                    backend.cache_identity(), ShotCache(cache_root), media_dir, progress, cancel)
+                    backend.cache_identity(), ShotCache(runner.cache_root), media_dir, progress, cancel, runner)
 
 
 def _seed_of(shot: Shot) -> int:
     return shot.seed if shot.seed is not None else secrets.randbelow(2**31)
 
 
-def _render_index(ctx: _Context, project: Project, index: int) -> tuple[Project, ShotOutcome]:
+def _keep(ctx: _Context, project: Project, index: int) -> tuple[Project, ShotOutcome] | None:
+    """A shot with nothing to generate (the user's own media, or a clip this backend shows as it is)."""
     shot = project.shots[index]
     source = effective_source(shot)
-    if source is None or _task(source) not in ctx.backend.tasks:
-        if source is ShotSource.CLIP and shot.media is None:  # e.g. a draft shows the user's clip as it is
-            shot = shot.model_copy(update={"media": shot.source_media, "status": ShotStatus.RENDERED})
-            project = project.with_shots([*project.shots[:index], shot, *project.shots[index + 1:]])
-        return project, ShotOutcome(index, shot.id, "kept", None)
-    started = time.monotonic()
-    seed = _seed_of(shot)
-    try:
-        media, render, status, notes = _make(ctx, project, index, seed)
-    except StudioError:
-        raise
-    except ValueError as err:
-        raise GenerationError(f"{_where(index)}: {err}") from None
-    updated = shot.model_copy(update={"media": _project_path(ctx, media), "render": render, "seed": seed,
-                                      "source": source, "status": ShotStatus.RENDERED})
-    project = project.with_shots([*project.shots[:index], updated, *project.shots[index + 1:]])
-    return project, ShotOutcome(index, shot.id, status, media, render.cache_key, time.monotonic() - started, notes)
+    if source is not None and _task(source) in ctx.backend.tasks:
+        return None
+    if source is ShotSource.CLIP and shot.media is None:  # e.g. a draft shows the user's clip as it is
+        shot = shot.model_copy(update={"media": shot.source_media, "status": ShotStatus.RENDERED})
+        project = project.with_shots([*project.shots[:index], shot, *project.shots[index + 1:]])
+    return project, ShotOutcome(index, shot.id, "kept", None)
+
+
+def _render_wave(ctx: _Context, project: Project, indexes: list[int]) -> tuple[Project, list[ShotOutcome]]:
+    """Shots that do not depend on each other: planned first, then rendered together by the runner."""
+    outcomes, planned = [], []
+    for index in indexes:
+        kept = _keep(ctx, project, index)
+        if kept is not None:
+            project, outcome = kept
+            outcomes.append(outcome)
+            continue
+        planned.append(_plan(ctx, project, index, _seed_of(project.shots[index])))
+    ctx.project = project
+    for item, (media, render, status, notes, worker), elapsed in _made(ctx, planned):
+        shot = project.shots[item.index]
+        updated = shot.model_copy(update={"media": _project_path(ctx, media), "render": render, "seed": item.seed,
+                                          "source": effective_source(shot), "status": ShotStatus.RENDERED})
+        project = project.with_shots([*project.shots[:item.index], updated, *project.shots[item.index + 1:]])
+        ctx.project = project
+        outcomes.append(ShotOutcome(item.index, shot.id, status, media, render.cache_key, elapsed, notes, worker))
+    return project, outcomes
+
+
+def _waves(project: Project, order: list[int]) -> list[list[int]]:
+    """``order`` cut where a shot needs one before it in the same group: a shot that continues the previous
+    shot's last frame, or a bridge between its neighbours, waits for them; the rest render at once."""
+    waves: list[list[int]] = [[]]
+    for index in order:
+        source = effective_source(project.shots[index])
+        needs = {index - 1} if source in (ShotSource.PREVIOUS, ShotSource.BRIDGE) else set()
+        if source is ShotSource.BRIDGE:
+            needs.add(index + 1)
+        if needs & set(waves[-1]):
+            waves.append([])
+        waves[-1].append(index)
+    return [wave for wave in waves if wave]
 
 
 def _index_of(project: Project, shot_id: str) -> int:
@@ -493,13 +506,13 @@ def render_variations(project: Project, project_root: Path | None, shot_id: str,
     if effective_source(shot) is None:
         raise ProjectValidationError(f"{_where(index)} shows the user's own media; give it a source to vary")
     base = _seed_of(shot)
+    planned = [_plan(ctx, project, index, (base + k) % 2**63) for k in range(count)]
+    made = {item.seed: (made, elapsed) for item, made, elapsed in _made(ctx, planned)}  # on a cluster, at once
     candidates, outcomes = [], []
-    for k in range(count):
-        seed = (base + k) % 2**63
-        t0 = time.monotonic()
-        media, render, status, notes = _make(ctx, project, index, seed)
-        candidates.append(ShotCandidate(media=_project_path(ctx, media), seed=seed, render=render))
-        outcomes.append(ShotOutcome(index, shot.id, status, media, render.cache_key, time.monotonic() - t0, notes))
+    for item in planned:
+        (media, render, status, notes, worker), elapsed = made[item.seed]
+        candidates.append(ShotCandidate(media=_project_path(ctx, media), seed=item.seed, render=render))
+        outcomes.append(ShotOutcome(index, shot.id, status, media, render.cache_key, elapsed, notes, worker))
     updated = shot.model_copy(update={"candidates": tuple(candidates), "seed": base})
     project = project.with_shots([*project.shots[:index], updated, *project.shots[index + 1:]])
     return ShotsResult(project, tuple(outcomes), ctx.backend.name, ctx.backend.model, ctx.backend.draft,
@@ -556,11 +569,11 @@ def extend_shot(project: Project, project_root: Path | None, shot_id: str, *, se
     key = cache_key(ctx.identity, request, {"extends": render.cache_key, "forward": forward})
     hit = ctx.cache.lookup(key)
     status = "cached"
-    if hit is None:
-        status = "generated"
-        result = _generate(ctx, request, index, shot.id)  # the whole longer clip, joined by the backend
-        hit = ctx.cache.store(key, replace(result, fps=render.fps, width=render.width, height=render.height),
-                              ctx.settings)
+    if hit is None:  # the whole longer clip, joined by the backend
+        check_generation(request.prompt, request.negative_prompt, ctx.settings, where=f"{_where(index)} prompt")
+        job = _Planned(index, seed, job=ShotJob(index, shot.id, key, request))
+        for _item, (media, made_render, made_status, _notes, _worker), _elapsed in _made(ctx, [job]):
+            hit, status = (media, made_render), made_status
     media, new_render = hit
     duration = min(MAX_SHOT_MS, int(new_render.num_frames / new_render.fps * 1000))
     updated = shot.model_copy(update={"media": _project_path(ctx, media), "render": new_render, "seed": seed,

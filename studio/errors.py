@@ -146,3 +146,25 @@ class EnvironmentProblem(StudioError):
     """Something the studio needs on this machine is missing (ffprobe, a font)."""
 
     exit_code = 3
+
+
+class ClusterError(StudioError):
+    """Rendering on the Ray cluster (``STUDIO_RAY_ADDRESS``) cannot go on; the message says what to check."""
+
+    exit_code = 1
+
+
+class ClusterUnreachable(ClusterError):
+    """Nothing answers at the cluster's address within ``STUDIO_RAY_CONNECT_TIMEOUT_S``."""
+
+
+class ClusterAuthError(ClusterError):
+    """The cluster refused this studio's token (``RAY_AUTH_MODE=token``, ``RAY_AUTH_TOKEN``)."""
+
+
+class SharedStorageError(ClusterError):
+    """The shared folder (``STUDIO_SHARED_DIR``) is missing, not shared or not writable where a worker runs."""
+
+
+class WorkerLost(ClusterError):
+    """A Ray worker died more often than its retries allow; finished shots are kept in the shot cache."""

@@ -115,6 +115,17 @@ class Settings:
         "GPU jobs (script writing, shot generation, make) the UI runs at once; they share one queue.")
     compose_concurrency: int = setting("STUDIO_COMPOSE_CONCURRENCY", 1, _positive_int,
         "CPU compositing jobs (exports) the UI runs at once, on their own queue.")
+    ray_address: str | None = setting("STUDIO_RAY_ADDRESS", None, str,
+        "Render shots on a Ray cluster: `local` (a cluster on this machine), `auto` (inside a Ray job or pod),"
+        " `HOST:6379` or `ray://HOST:10001` (see [Scale out on Ray](#scale-out-on-ray)); unset: in this process.")
+    shared_dir: Path | None = setting("STUDIO_SHARED_DIR", None, _path,
+        "Folder every Ray worker and the studio see at the same path (NFS, EFS, a shared volume); with a Ray"
+        " cluster the shot cache lives in it (`$STUDIO_SHARED_DIR/shots`).", shown="`STUDIO_SHOT_CACHE_DIR`")
+    ray_connect_timeout_s: int = setting("STUDIO_RAY_CONNECT_TIMEOUT_S", 20, _positive_int,
+        "Seconds connecting to the Ray cluster may take before the studio says it cannot reach it.")
+    ray_gpu_workers: int | None = setting("STUDIO_RAY_GPU_WORKERS", None, _positive_int,
+        "Most GPU workers (one GPU each, the model loaded once) per video model on the Ray cluster; set it for a"
+        " cluster that adds GPU nodes on demand.", shown="the cluster's GPUs when the studio joins it")
     render_max_age_h: int = setting("STUDIO_RENDER_MAX_AGE_H", 24, _positive_int,
         "Hours the UI keeps exports and uploads before cleaning them up; projects are kept.")
     max_bundle_mb: int = setting("STUDIO_MAX_BUNDLE_MB", 4096, _positive_int,

