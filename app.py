@@ -26,13 +26,15 @@ from ui.export import build_export_tab
 from ui.finish import build_finish_tab
 from ui.i18n import I18N, t
 from ui.idea import build_idea_tab
+from ui.keyframes import build_keyframes_api, build_keyframes_tab
 from ui.machine import build_machine_tab, may_manage_models
 from ui.projects import build_projects_tab
 from ui.session import RenderJobs, Workspace
 from ui.shots import build_shots_tab
 from ui.storyboard import build_storyboard_tab
 
-TABS = (("tab.idea", build_idea_tab), ("tab.storyboard", build_storyboard_tab), ("tab.shots", build_shots_tab),
+TABS = (("tab.idea", build_idea_tab), ("tab.storyboard", build_storyboard_tab),
+        ("tab.keyframes", build_keyframes_tab), ("tab.shots", build_shots_tab),
         ("tab.finish", build_finish_tab), ("tab.export", build_export_tab), ("tab.projects", build_projects_tab),
         ("tab.batch", build_batch_tab), ("tab.machine", build_machine_tab))
 
@@ -54,6 +56,7 @@ def build_demo(settings: Settings, services: Services | None = None, *, share: b
                 with gr.Tab(t(key), id=key.split(".")[1]):
                     build(studio)
         build_api(studio)
+        build_keyframes_api(studio)
 
         def restore(user: str | None) -> tuple[str, Project, str | None]:
             """On every page load: the browser's user id (a new one on first visit) and their last project."""

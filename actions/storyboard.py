@@ -32,3 +32,16 @@ def enhance_prompt(services: Services, prompt: str, bible: Bible = Bible(), *,
     """One user-written shot prompt made concrete for a video model, carrying the bible (``backend``: the
     settings' script writer unless named)."""
     return services.scripts.enhance(prompt, bible, backend=backend, cancel=cancel)
+
+
+def move_shot(project: Project, shot_id: str | None, offset: int) -> Project:
+    """The shot moved ``offset`` places (negative: earlier), stopping at either end; the only way shots are
+    reordered, shared by the storyboard's buttons and cards."""
+    ids = [s.id for s in project.shots]
+    if shot_id not in ids:
+        raise ProjectValidationError("choose a shot first")
+    i = ids.index(shot_id)
+    j = max(0, min(len(ids) - 1, i + int(offset)))
+    shots = list(project.shots)
+    shots.insert(j, shots.pop(i))
+    return project.with_shots(shots)

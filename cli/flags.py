@@ -76,6 +76,23 @@ def add_make_flags(command: argparse.ArgumentParser) -> None:
     command.add_argument("--caption-style", default=DEFAULT_CAPTION_STYLE, help="caption style preset (see assets/)")
     command.add_argument("--no-visible-label", action="store_true",
                          help="hide the on-screen AI label (the metadata label is always written)")
+    command.add_argument("--voice", default=VoiceBackendName.AUTO.value, metavar="BACKEND",
+                         choices=[*(b.value for b in VoiceBackendName), "none"],
+                         help="narration voice: auto (default: a voice for the language when this machine has one), "
+                              f"{', '.join(b.value for b in VoiceBackendName if b is not VoiceBackendName.AUTO)}, "
+                              "or none for no narration")
+    command.add_argument("--voice-name", metavar="NAME", help="the voice to speak in (see 'voices'; default: the "
+                                                              "backend's for the language)")
+    command.add_argument("--voice-speed", type=float, metavar="X", default=1.0,
+                         help="speaking rate, 1 natural (0.5 to 2); fitting the shots may speed it up to 1.25")
+    command.add_argument("--keyframes", default="auto", choices=["auto", "on", "off"],
+                         help="draw a keyframe per shot (with the character sheet as reference) before the shots: "
+                              "auto (default) when there is a keyframe model (FLUX.2-klein on a CUDA GPU, "
+                              "Apache-2.0; or --image-model), on (required), off")
+    command.add_argument("--image-model", metavar="ID_OR_DIR",
+                         help="keyframe model, hub id or diffusers folder (default: STUDIO_IMAGE_MODEL); "
+                              "stabilityai/sd-turbo and sdxl-turbo draw on a CPU but their weights are "
+                              "NON-COMMERCIAL (refused with STUDIO_COMMERCIAL_USE=on)")
 
 
 def video_flags(args: argparse.Namespace) -> list[str]:
@@ -121,7 +138,10 @@ def make_options(args: argparse.Namespace) -> MakeOptions:
     music_file, music_library = music_source(args.music)
     return MakeOptions.from_values(script_backend=args.backend, caption_style=args.caption_style, music=music_file,
                                    music_library=music_library, beat_sync=args.beat_sync,
-                                   visible_label=not args.no_visible_label)
+                                   visible_label=not args.no_visible_label, voice=args.voice,
+                                   voice_name=args.voice_name, voice_speed=args.voice_speed,
+                                   keyframes=getattr(args, "keyframes", "auto"),
+                                   image_model=getattr(args, "image_model", None))
 
 
 def services(args: argparse.Namespace | None = None) -> Services:

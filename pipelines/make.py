@@ -73,14 +73,25 @@ class MakeOptions:
     visible_label: bool = True
     references: tuple[str, ...] = ()  # pictures (a character, a product) that the first shots start from, in order
     draft: bool = False  # compose the fast 540x960 draft (the project keeps its platform preset)
+    # narration: a voice backend (None: no narration; auto: when this machine has a voice), a voice, a speed
+    voice: VoiceBackendName | None = VoiceBackendName.AUTO
+    voice_name: str | None = None
+    voice_speed: float = 1.0
+    keyframes: str = "auto"  # auto|on|off: draw a keyframe per shot first (pipelines.keyframes.KeyframeMode)
+    image_model: str | None = None  # the keyframe model (None: the settings')
     stop_after: MakeStage = MakeStage.COMPOSE
 
     @classmethod
     def from_values(cls, *, music: Any = None, music_library: Any = None, beat_sync: Any = False,
                     caption_style: Any = None, visible_label: Any = True, script_backend: Any = None,
-                    references: Any = (), draft: bool = False) -> MakeOptions:
+                    references: Any = (), draft: bool = False, voice: Any = VoiceBackendName.AUTO.value,
+                    voice_name: Any = None, voice_speed: Any = None, keyframes: Any = "auto",
+                    image_model: Any = None) -> MakeOptions:
         """The one parser of make's options, for every face. ``music`` is a file; ``music_library`` a bundled
-        track id (the CLI's ``--music FILE_OR_NAME`` is split by ``studio.sound.library.music_source``)."""
+        track id (the CLI's ``--music FILE_OR_NAME`` is split by ``studio.sound.library.music_source``);
+        ``voice`` a voice backend name, ``auto`` or ``none`` (blank: auto)."""
+        from pipelines.narration import NarrationOptions
+
         try:
             backend = ScriptBackendName(script_backend) if script_backend else None
         except ValueError:
@@ -89,7 +100,11 @@ class MakeOptions:
         return cls(script_backend=backend, caption_style=caption_style or DEFAULT_CAPTION_STYLE,
                    music=Path(music) if music else None, music_library=music_library or None,
                    beat_sync=bool(beat_sync), visible_label=bool(visible_label),
-                   references=tuple(str(r) for r in references or ()), draft=bool(draft))
+                   references=tuple(str(r) for r in references or ()), draft=bool(draft),
+                   voice=narration.backend if narration else None,
+                   voice_name=narration.voice if narration else None,
+                   voice_speed=narration.speed if narration else 1.0,
+                   keyframes=str(keyframes or "auto").strip().lower(), image_model=str(image_model or "") or None)
 
 
 @dataclass(frozen=True)
@@ -257,8 +272,24 @@ def make_short(request: ScriptRequest, output: str | Path, video: VideoOptions, 
         return result
     _check_cancel(cancel, result)
 
-    # 3. shots
+    # 3. narration: before the shots, so they are generated at the lengths fitted to the voice
+    project, narration, voice_notes = _narrate(services, project, paths, options, progress.narration, cancel)
+    if narration is not None:
+        project = save_project(project, paths.project_file, source_root=paths.root)
+    result = finish(dataclasses.replace(result, stage=MakeStage.NARRATION, project=project, narration=narration,
+                                        narration_notes=voice_notes))
+    if result.stage is options.stop_after:
+        return result
+    _check_cancel(cancel, result)
+
+    # 4. shots (keyframes first, when there is a keyframe model: the character sheet, one picture per shot)
+    from pipelines.keyframes import keyframes_for_make
+
+    project, keyframe_notes = keyframes_for_make(
+        project, paths.root, options.keyframes, services.image.options(model=options.image_model), services,
+        folder=paths.shots_dir.parent.relative_to(paths.root).as_posix(), progress=progress.shots, cancel=cancel)
     shots = render_shots(project, paths.root, video, services, progress=progress.shots, cancel=cancel)
+    shots = dataclasses.replace(shots, notes=keyframe_notes + shots.notes)
     project = save_project(shots.project, paths.project_file, source_root=paths.root)
     result = finish(dataclasses.replace(result, stage=MakeStage.SHOTS, project=project, shots=shots))
     if result.stage is options.stop_after:

@@ -5,7 +5,8 @@
     2. plan      per shot: its source (text, user image, user clip, previous shot's last frame,
                  bridge), the prompt with the storyboard's bible, size, frames, steps and seed
     3. cache     the key hashes everything that affects the pixels (backend, model, prompt, negative
-                 prompt, size, frames, fps, steps, guidance, seed, the source's bytes, device and
+                 prompt, size, frames, fps, steps, guidance, seed, the source (a picture's pixels, a
+                 clip's bytes), device and
                  dtype; a still parallax title card's move) and nothing else: a caption, a voice-over
                  or the music never re-render a shot
     4. generate  progress per denoising step, cancel between steps, ZeroGPU wrapping
@@ -244,7 +245,8 @@ def build_request(ctx: _Context, project: Project, index: int, seed: int) -> tup
     if source is ShotSource.IMAGE:
         path = _source_media(ctx, shot, index, MediaKind.IMAGE)
         request = request.with_(image=load_image(path, ctx.settings))
-        key_source["sha256"] = _file_digest(path)
+        # the picture's pixels, not its file: a keyframe saved again never re-renders; a new picture always does
+        key_source["pixels"] = _image_digest(request.image)
     elif source is ShotSource.CLIP:
         from pipelines.video.io import read_clip_frames
 

@@ -23,3 +23,17 @@ class VideoBackendName(StrEnum):
     LTX = "ltx"  # LTX-Video through diffusers: the GPU default
     WAN = "wan"  # Wan 2.x through diffusers: quality
     STILL = "still"  # still-image motion: the CPU draft
+
+
+class ImageBackendName(StrEnum):
+    AUTO = "auto"
+    FLUX2 = "flux2"  # FLUX.2 [klein] through diffusers: text-to-image and multi-reference editing, the GPU default
+    SD_TURBO = "sd-turbo"  # SD/SDXL-Turbo with the TAESD decoder: the CPU draft tier (non-commercial weights)
+    FLUX = "flux"  # FLUX.1 pipelines, with an XLabs IP-Adapter for references
+    DIFFUSERS = "diffusers"  # any other diffusers text-to-image folder or hub id (class from model_index.json)
+
+
+class TranscriberBackendName(StrEnum):
+    AUTO = "auto"
+    FASTER_WHISPER = "faster-whisper"  # CTranslate2: a converted Whisper folder, int8 on a CPU
+    TRANSFORMERS = "transformers"  # transformers' Whisper (a save_pretrained folder or hub id)

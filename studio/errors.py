@@ -85,6 +85,39 @@ class OutOfMemory(GenerationError):
     """The GPU ran out of memory; the message names the setting to lower."""
 
 
+class KeyframeError(GenerationError):
+    """A keyframe or character reference cannot be made as asked: no image model here, a model folder that is not
+    an image pipeline, a character the bible does not have, too many takes."""
+
+
+class NonCommercialModel(KeyframeError):
+    """A model with non-commercial weights was chosen while ``STUDIO_COMMERCIAL_USE`` is on."""
+
+
+class ReferenceImageError(MediaError):
+    """A character's reference picture is unusable: not a picture, corrupt, animated, too small or too large."""
+
+
+class TranscriptionError(StudioError):
+    """A recording cannot be turned into words or word timings (captions from a voice, forced alignment)."""
+
+
+class NoSpeechError(TranscriptionError):
+    """The recording holds silence or noise, not speech; nothing was written."""
+
+
+class TranscriberModelError(TranscriptionError):
+    """The speech model is missing, is not a Whisper (or aligner) model, or failed to load; the message names it."""
+
+    exit_code = 1
+
+
+class TranscriptionCancelled(TranscriptionError):
+    """The caller cancelled a transcription; nothing was written."""
+
+    exit_code = 130
+
+
 class ScriptError(StudioError):
     """The script writer could not turn an idea into a storyboard."""
 

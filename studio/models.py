@@ -98,7 +98,8 @@ class KnownModel:
 
 
 # Stages the studio has a backend for in this version; the others are being built.
-STAGES_IN_THIS_VERSION = frozenset({Stage.SCRIPT, Stage.VIDEO, Stage.MUSIC})
+STAGES_IN_THIS_VERSION = frozenset({Stage.SCRIPT, Stage.KEYFRAMES, Stage.VIDEO, Stage.VOICE, Stage.TRANSCRIPTION,
+                                   Stage.MUSIC})
 
 _QWEN_LISTING = ("the Hub's file listing of Qwen/Qwen2.5-1.5B-Instruct (commit f73cfd5): model.safetensors 3.09 GB,"
                  " tokenizer.json, vocab.json and merges.txt 11.5 MB")
@@ -131,6 +132,35 @@ KNOWN_MODELS: dict[str, KnownModel] = {m.id: m for m in (
                Size(4.8, "the Hub's file listing of stabilityai/sd-turbo (commit a07e586): unet 3.46 GB and text"
                          " encoder 1.36 GB in float32; the VAE listing was not found", at_least=True),
                "a drawn keyframe per shot on a CPU"),
+    KnownModel("black-forest-labs/FLUX.2-klein-4B", "Apache-2.0", Commercial.YES, Stage.KEYFRAMES, Tier.GPU_24GB,
+               Size(None, "no file listing of this repository was found here; `models download` shows the exact"
+                          " size before it starts"),
+               "a drawn keyframe per shot with the character sheet as reference (the `flux2` image backend)"),
+    KnownModel("black-forest-labs/FLUX.1-schnell", "Apache-2.0", Commercial.YES, Stage.KEYFRAMES, Tier.GPU_80GB,
+               Size(None, "no file listing of this repository was found here"),
+               "keyframes from FLUX.1 (the `flux` image backend), with an XLabs IP-Adapter for the character",
+               recommended=False),
+    KnownModel("stabilityai/sdxl-turbo", "Stability AI Non-Commercial Research Community License", Commercial.NO,
+               Stage.KEYFRAMES, Tier.CPU,
+               Size(None, "no file listing of this repository was found here"),
+               "larger drawn keyframes on a CPU (the `sd-turbo` image backend), slower than sd-turbo",
+               recommended=False),
+    KnownModel("madebyollin/taesd", "MIT", Commercial.YES, Stage.KEYFRAMES, Tier.CPU,
+               Size(None, "no file listing of this repository was found here (about 10 MB per the keyframes study:"
+                          " 2.4 M parameters)"),
+               "the tiny decoder that makes SD-Turbo keyframes on a CPU about 3x faster"),
+    KnownModel("openai/clip-vit-base-patch32", "MIT", Commercial.YES, Stage.KEYFRAMES, Tier.CPU,
+               Size(None, "no file listing of this repository was found here (151 M parameters, 0.61 GB in float32"
+                          " per the keyframes study)"),
+               "takes ranked by likeness to the character sheet and the prompt, and drifting shots flagged"),
+    KnownModel("Systran/faster-whisper-base", "MIT", Commercial.YES, Stage.TRANSCRIPTION, Tier.CPU,
+               Size(0.15, "the Hub's file listing of Systran/faster-whisper-base (commit a80717a): model.bin 145 MB,"
+                          " tokenizer.json 2.2 MB, vocabulary.txt 460 kB"),
+               "captions typed for you from your own voice-over or a clip with speech (faster-whisper on a CPU)"),
+    KnownModel("Qwen/Qwen3-ForcedAligner-0.6B-hf", "Apache-2.0", Commercial.YES, Stage.VOICE, Tier.CPU,
+               Size(None, "no file listing of this repository was found here (the original"
+                          " Qwen/Qwen3-ForcedAligner-0.6B lists model.safetensors 1.84 GB)"),
+               "word timings for known narration text on audio that came without them (a forced aligner)"),
 )}
 
 

@@ -15,7 +15,13 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from studio.backends import ScriptBackendName, VideoBackendName
+from studio.backends import (
+    ImageBackendName,
+    ScriptBackendName,
+    TranscriberBackendName,
+    VideoBackendName,
+    VoiceBackendName,
+)
 from studio.errors import StudioError
 
 REQUIRED: Any = MISSING  # a setting without a default (``from_env`` derives it)
@@ -153,6 +159,19 @@ class Settings:
     commercial_use: str = setting("STUDIO_COMMERCIAL_USE", "off", _choice("off", "on"),
         "Whether you publish for money: `on` refuses to download models with non-commercial weights (see"
         " [What this machine can do, and the models](#what-this-machine-can-do-and-the-models)).")
+    image_backend: ImageBackendName = setting("STUDIO_IMAGE_BACKEND", ImageBackendName.AUTO, _enum(ImageBackendName),
+        "Keyframe model family: `auto` (FLUX.2-klein with a CUDA GPU; on a CPU only when `STUDIO_IMAGE_MODEL` is"
+        " set), `flux2`, `sd-turbo` (CPU drafts; non-commercial weights, opt-in), `flux`, `diffusers`.")
+    image_model: str | None = setting("STUDIO_IMAGE_MODEL", None, str,
+        "Keyframe model (hub id or diffusers folder); none: the family's default model.",
+        shown="the family's default")
+    ip_adapter: str | None = setting("STUDIO_IP_ADAPTER", None, str,
+        "IP-Adapter (hub id or folder: `h94/IP-Adapter` layout for SD, XLabs layout for FLUX.1) that carries"
+        " character references into SD and FLUX.1 keyframes.")
+    scorer_model: str = setting("STUDIO_SCORER_MODEL", "openai/clip-vit-base-patch32", str,
+        "CLIP or SigLIP model (hub id or folder) that scores takes against the character reference and prompt.")
+    max_takes: int = setting("STUDIO_MAX_TAKES", 8, _positive_int,
+        "Most takes (or keyframe candidates) made of one shot in one request.")
     script_backend: ScriptBackendName = setting(
         "STUDIO_SCRIPT_BACKEND", ScriptBackendName.AUTO, _enum(ScriptBackendName),
         "Script writer: `auto`, `local`, `openai` or `template` (see [Script writer](#script-writer)).")

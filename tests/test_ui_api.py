@@ -110,6 +110,10 @@ REQUIRED = {
     "choose_variation": ["project_json", "shot_id"], "extend_shot": ["project_json", "shot_id"],
     "bridge_shots": ["project_json", "shot_id"], "compose": ["project_json"], "make_short": ["idea"],
     "compose_media": ["media"], "export_edit": ["project_json"], "batch": ["text"], "cancel": [],
+    "narrate": ["project_json"], "transcribe": ["media"], "captions_from_voice": ["project_json"],
+    "draw_keyframes": ["project_json"], "character_sheet": ["project_json"],
+    "character_reference": ["project_json", "name", "picture"], "render_takes": ["project_json", "shot_id"],
+    "retake_flagged": ["project_json"],
 }
 
 

@@ -32,7 +32,9 @@ EN: dict[str, str] = {
     "board.source_file": "Source image or clip", "board.save": "Save shot", "board.enhance": "Enhance prompt",
     "board.details": "Title, description, hashtags and the bible", "board.title": "Title",
     "board.hashtags": "Hashtags", "board.description": "Description", "board.look": "Look (every shot)",
-    "board.characters": "Characters and objects", "board.characters_info": "One a line: Name: description",
+    "board.characters": "Characters and objects",
+    "board.characters_info": "One a line: Name: description; Name (voice): description gives the character a voice "
+                             "for lines written Name: words",
     "board.save_details": "Save details",
     "board.fx": "Effects, speed and look", "board.transition_s": "Transition length (s)",
     "board.fx_look": "Colour look", "board.look_file": "Your look (.cube file)",
@@ -109,6 +111,9 @@ EN: dict[str, str] = {
     **{f"name.writer.{k}": k for k in ("template", "local", "openai")},
     **{f"name.preset.{k}": k for k in ("douyin", "tiktok", "reels", "shorts", "xiaohongshu", "bilibili", "draft")},
     "common.col.seconds": "s", "shots.seed": "seed {seed}",
+    "shots.take": "{kept}seed {seed} · score {score:+.2f} · likeness {likeness} · prompt {adherence:.2f}",
+    "board.cards": "Storyboard (click a shot to edit it)", "board.earlier": "Move earlier",
+    "board.later": "Move later", "board.card": "{number} · {seconds:.1f} s · {status} · {takes} takes · {caption}",
     "batch.col.idea": "idea", "batch.col.status": "status", "batch.col.result": "video / error",
     "finish.no_track": "That bundled track does not exist.",
     **{f"choice.music.{k}": v for k, v in {  # each bundled track's label (studio.sound.library)
@@ -196,6 +201,48 @@ EN: dict[str, str] = {
     "models.downloaded": "Downloaded {model}: {files} files, {size} ({fetched} fetched, {seconds:.1f} s).",
     "models.resumed": "{size} of it came from an earlier, interrupted download.",
     "models.removed": "Removed {model} from the HF cache ({size} freed).",
+    # captions from the creator's own voice (issue 12)
+    "voicecap.title": "Captions from my voice",
+    "voicecap.info": "Upload or record your voice-over, or leave it empty to use the project's own: every shot's "
+                     "caption and its word timings are filled from what you say. Edit them afterwards like any "
+                     "caption.",
+    "voicecap.recording": "Your recording (optional)", "voicecap.language": "Language spoken",
+    "voicecap.script": "Chinese characters", "voicecap.run": "Fill the captions from my voice",
+    "voicecap.done": "Captions from your voice on shot(s) {shots}.",
+    **{f"choice.voicecap_language.{k}": v for k, v in {"auto": "Detect it", "zh": "Chinese", "en": "English"}.items()},
+    **{f"choice.chinese_script.{k}": v for k, v in {"simplified": "Simplified", "traditional": "Traditional"}.items()},
+    # -- keyframes (ui/keyframes.py) --
+    "tab.keyframes": "Keyframes",
+    "keyframes.backend": "Keyframe model family", "keyframes.model": "Keyframe model (id or folder; blank: default)",
+    "keyframes.candidates": "Keyframes per shot (best kept)",
+    "keyframes.terms.none": "No keyframe model here: without a GPU, keyframes are an opt-in (SD-Turbo, "
+                            "non-commercial weights); drafts show title cards or your pictures.",
+    "keyframes.terms.optin": "You opted in to non-commercial weights: not for posts that earn money.",
+    "keyframes.terms.refused": "Refused here: STUDIO_COMMERCIAL_USE is on.",
+    "keyframes.draw_sheet": "Draw the character sheet", "keyframes.draw_all": "Draw keyframes",
+    "keyframes.draw_one": "Redraw this shot's keyframe", "keyframes.upload_title": "Your picture of a character",
+    "keyframes.character": "Character", "keyframes.picture": "Picture (a still, at least 64 px)",
+    "keyframes.use_picture": "Use as the character's reference",
+    "keyframes.takes": "Takes", "keyframes.make_takes": "Make takes of this shot",
+    "keyframes.retake": "Retake flagged shots", "keyframes.scores": "Takes of this shot",
+    "keyframes.take_number": "Take", "keyframes.keep_take": "Keep this take",
+    "keyframes.ranks_note": "Scores rank takes by likeness to the character sheet and to the prompt (CLIP/SigLIP). "
+                            "They never veto one: keep the take you like.",
+    "keyframes.sheet": "Character sheet", "keyframes.gallery": "Keyframes", "keyframes.shot": "Shot {number}",
+    "keyframes.flagged": "drifts", "keyframes.col.kept": "kept", "keyframes.col.character": "like the character",
+    "keyframes.col.prompt": "like the prompt", "keyframes.col.rank": "rank score",
+    "keyframes.status.sheet": "Character sheet: {made} drawn, {cached} from the cache.",
+    "keyframes.status.drawn": "Keyframes: {drawn} drawn, {cached} from the cache, with {model} in {seconds:.0f} s.",
+    "keyframes.status.pick_character": "Choose a character and a picture first.",
+    "keyframes.status.reference": "{name}'s reference picture saved.",
+    "keyframes.status.pick_shot": "Choose a shot first.",
+    "keyframes.status.takes": "{count} takes scored; take {chosen} kept.",
+    "keyframes.status.flagged": "Shot(s) {shots} drift from their character: retake them.",
+    "keyframes.status.none_flagged": "No shot drifts from its character.",
+    "keyframes.status.retaken": "Retook shot(s) {shots}; {better} got a better take.",
+    **{f"choice.image_backend.{k}": v for k, v in {
+        "auto": "Auto", "flux2": "FLUX.2-klein (Apache-2.0)", "sd-turbo": "SD-Turbo (CPU, non-commercial weights)",
+        "flux": "FLUX.1", "diffusers": "Any diffusers model"}.items()},
 }
 
 ZH: dict[str, str] = {
@@ -221,7 +268,8 @@ ZH: dict[str, str] = {
     "board.source_file": "源图片或视频", "board.save": "保存镜头", "board.enhance": "优化提示词",
     "board.details": "标题、简介、话题和设定集", "board.title": "标题", "board.hashtags": "话题标签",
     "board.description": "简介", "board.look": "画面风格（所有镜头）", "board.characters": "角色和物品",
-    "board.characters_info": "每行一个：名字: 描述", "board.save_details": "保存",
+    "board.characters_info": "每行一个：名字: 描述；写成 名字 (声音): 描述 则该角色用这个声音说“名字: 台词”形式的台词",
+    "board.save_details": "保存",
     "board.fx": "特效、变速和调色", "board.transition_s": "转场时长（秒）", "board.fx_look": "调色风格",
     "board.look_file": "自己的调色（.cube 文件）", "board.speed": "速度（1 为原速）", "board.reverse": "倒放",
     "board.speed_audio": "变速或倒放时的原声", "board.effects": "特效，每行一个，写法同 MoviePy",
@@ -296,6 +344,9 @@ ZH: dict[str, str] = {
         "douyin": "抖音", "tiktok": "TikTok", "reels": "Instagram Reels", "shorts": "YouTube Shorts",
         "xiaohongshu": "小红书", "bilibili": "哔哩哔哩", "draft": "草稿"}.items()},
     "common.col.seconds": "秒", "shots.seed": "种子 {seed}",
+    "shots.take": "{kept}种子 {seed} · 得分 {score:+.2f} · 角色相似度 {likeness} · 贴合提示词 {adherence:.2f}",
+    "board.cards": "故事板（点击镜头进行编辑）", "board.earlier": "前移", "board.later": "后移",
+    "board.card": "{number} · {seconds:.1f} 秒 · {status} · {takes} 个版本 · {caption}",
     "batch.col.idea": "创意", "batch.col.status": "状态", "batch.col.result": "视频 / 错误",
     "finish.no_track": "这首内置曲目不存在。",
     **{f"choice.music.{k}": v for k, v in {
@@ -375,6 +426,46 @@ ZH: dict[str, str] = {
     "models.downloaded": "已下载 {model}：{files} 个文件，共 {size}（本次下载 {fetched}，用时 {seconds:.1f} 秒）。",
     "models.resumed": "其中 {size} 来自之前中断的下载。",
     "models.removed": "已从 HF 缓存删除 {model}（释放 {size}）。",
+    "voicecap.title": "用我的配音生成字幕",
+    "voicecap.info": "上传或录下你的配音，留空则用项目里的配音：每个镜头的字幕和逐字时间都按你说的话填好，"
+                     "之后可以像普通字幕一样修改。",
+    "voicecap.recording": "你的录音（可选）", "voicecap.language": "说话的语言",
+    "voicecap.script": "中文字形", "voicecap.run": "用我的配音填字幕",
+    "voicecap.done": "已按你的配音填好镜头 {shots} 的字幕。",
+    **{f"choice.voicecap_language.{k}": v for k, v in {"auto": "自动识别", "zh": "中文", "en": "英文"}.items()},
+    **{f"choice.chinese_script.{k}": v for k, v in {"simplified": "简体", "traditional": "繁體"}.items()},
+    # -- keyframes (ui/keyframes.py) --
+    "tab.keyframes": "关键帧",
+    "keyframes.backend": "关键帧模型类型", "keyframes.model": "关键帧模型（ID 或文件夹；留空为默认）",
+    "keyframes.candidates": "每个镜头的关键帧数（保留最好的）",
+    "keyframes.terms.none": "本机没有关键帧模型：没有 GPU 时，关键帧需要主动开启（SD-Turbo，非商用权重）；"
+                            "草稿显示标题卡或你的图片。",
+    "keyframes.terms.optin": "你已选择非商用权重：不能用于赚钱的作品。",
+    "keyframes.terms.refused": "此处拒绝使用：STUDIO_COMMERCIAL_USE 已开启。",
+    "keyframes.draw_sheet": "绘制角色设定图", "keyframes.draw_all": "绘制关键帧",
+    "keyframes.draw_one": "重绘此镜头的关键帧", "keyframes.upload_title": "你自己的角色图片",
+    "keyframes.character": "角色", "keyframes.picture": "图片（静态图，至少 64 像素）",
+    "keyframes.use_picture": "用作该角色的参考图",
+    "keyframes.takes": "条数", "keyframes.make_takes": "为此镜头生成多条",
+    "keyframes.retake": "重拍被标记的镜头", "keyframes.scores": "此镜头的各条",
+    "keyframes.take_number": "第几条", "keyframes.keep_take": "保留这一条",
+    "keyframes.ranks_note": "评分按与角色设定图和提示词的相似度（CLIP/SigLIP）给各条排序，从不否决任何一条："
+                            "保留你喜欢的那条即可。",
+    "keyframes.sheet": "角色设定图", "keyframes.gallery": "关键帧", "keyframes.shot": "镜头 {number}",
+    "keyframes.flagged": "偏离角色", "keyframes.col.kept": "已保留", "keyframes.col.character": "像角色",
+    "keyframes.col.prompt": "像提示词", "keyframes.col.rank": "排序分",
+    "keyframes.status.sheet": "角色设定图：新绘制 {made} 张，缓存 {cached} 张。",
+    "keyframes.status.drawn": "关键帧：新绘制 {drawn} 张，缓存 {cached} 张，模型 {model}，用时 {seconds:.0f} 秒。",
+    "keyframes.status.pick_character": "请先选择角色和图片。",
+    "keyframes.status.reference": "已保存 {name} 的参考图。",
+    "keyframes.status.pick_shot": "请先选择一个镜头。",
+    "keyframes.status.takes": "已为 {count} 条评分；保留第 {chosen} 条。",
+    "keyframes.status.flagged": "镜头 {shots} 偏离了角色：请重拍。",
+    "keyframes.status.none_flagged": "没有镜头偏离角色。",
+    "keyframes.status.retaken": "已重拍镜头 {shots}；其中 {better} 个得到了更好的一条。",
+    **{f"choice.image_backend.{k}": v for k, v in {
+        "auto": "自动", "flux2": "FLUX.2-klein（Apache-2.0）", "sd-turbo": "SD-Turbo（CPU，非商用权重）",
+        "flux": "FLUX.1", "diffusers": "任意 diffusers 模型"}.items()},
 }
 
 I18N = gr.I18n(en=EN, **{"zh-CN": ZH, "zh": ZH})

@@ -17,6 +17,23 @@ SENTENCES: dict[str, str] = {
     "shot {0} caption {1}": "镜头 {0} 的字幕 {1}",
     "{0} prompt": "{0} 的提示词",
     "shot {0} {1}": "镜头 {0} 的{1}",
+    "shot {0}: {1}": "镜头 {0}：{1}",
+    # -- narration (pipelines/narration.py, studio/sound/fit.py) ------------------------------------------------
+    "narration was cancelled and the project is unchanged": "配音已取消，项目没有改动",
+    "the project has no shot {0}": "项目里没有镜头 {0}",
+    "the narration needs about {0} s even spoken {1}x as fast; {2} takes at most {3} s: shorten the voice-over lines":
+        "即使以 {1} 倍速朗读，配音也需要约 {0} 秒；{2} 最长只能 {3} 秒：请缩短配音台词",
+    "the narration is longer than the chosen length even spoken {0}x as fast: the clip is {1} s instead of {2} s":
+        "即使以 {0} 倍速朗读，配音也比所选时长更长：成片为 {1} 秒，而不是 {2} 秒",
+    "the narration was spoken {0}x as fast to fit the clip's {1} s": "为配合成片的 {1} 秒，配音以 {0} 倍速朗读",
+    "shot {0}: the caption is not what the voice says, so its words are not highlighted":
+        "镜头 {0}：字幕与配音内容不同，因此不做逐字高亮",
+    "unknown voice backend {0}; choose one of: {1} or none": "未知的配音引擎 {0}；可选：{1} 或 none",
+    "voice speed must be a number such as 1.1, not {0}": "语速必须是数字（例如 1.1），而不是 {0}",
+    "voice speed {0} is outside {1}-{2} (1 is natural)": "语速 {0} 超出 {1}-{2} 的范围（1 为自然语速）",
+    "ffmpeg could not change the narration's tempo: {0}": "ffmpeg 无法调整配音的速度：{0}",
+    "there is no voice {0} here; the voices here are: {1}": "这里没有声音 {0}；可用的声音有：{1}",
+    "no narration: {0}": "未配音：{0}",
     "the object": "该对象",
     "in {0}": "（在 {0}）",
     "model": "模型",
@@ -787,6 +804,165 @@ SENTENCES: dict[str, str] = {
     "local": "本地模型",
     "openai": "OpenAI 兼容接口",
     "template": "模板",
+    # captions from the creator's voice and forced alignment (pipelines/transcribe, actions/transcribe)
+    "{0}: captions are written as .srt or .vtt": "{0}：字幕只能写成 .srt 或 .vtt 文件",
+    "shot {0}: the voice says more than one caption holds ({1} characters); {2} words at its end were left out: "
+    "split the shot":
+        "镜头 {0}：配音的内容超过一条字幕能容纳的长度（{1} 个字符），末尾 {2} 个词没有放进去：请拆分这个镜头",
+    "the voice-over runs past the clip's end: its last {0} words have no shot to show them (make the shots longer)":
+        "配音比成片长：最后 {0} 个词没有镜头可以显示（请把镜头加长）",
+    "no speech under shot(s) {0}: their captions were cleared": "镜头 {0} 下面没有人声：这些镜头的字幕已清空",
+    "the project has no shots; add shots before taking captions from the voice":
+        "项目里还没有镜头；请先添加镜头，再用配音生成字幕",
+    "{0}: {1} words in {2} ({3}, {4})": "{0}：{1} 个词，语言 {2}（{3}，{4}）",
+    "shot {0}: its voice-over is longer than the shot; {1} words after its end were left out":
+        "镜头 {0}：它的配音比镜头长；镜头结束后的 {1} 个词没有放进去",
+    "the project has no voice-over to take captions from: record or upload one (the Finish tab's voice-over, or a "
+    "shot's own)": "项目里没有可用来生成字幕的配音：请录制或上传一段（“完成”页的配音，或某个镜头自己的配音）",
+    "unknown Chinese script {0}; choose simplified or traditional": "未知的中文字形 {0}；请选择 simplified（简体）或 "
+                                                                      "traditional（繁体）",
+    "there is no text to align; write the line first": "没有要对齐的文字；请先写好台词",
+    "transcription was cancelled; nothing was written": "语音转写已取消，没有写入任何内容",
+    "captions typed for you from your own voice-over or a clip with speech":
+        "按你自己的配音或带人声的视频自动打出字幕",
+    "point STUDIO_WHISPER_MODEL at a Whisper model folder or hub id":
+        "把 STUDIO_WHISPER_MODEL 指向一个 Whisper 模型文件夹或 Hub 模型 ID",
+    'pip install ".[gpu]"': 'pip install ".[gpu]"',
+    'pip install ".[voice]"': 'pip install ".[voice]"',
+    "{0} is not installed": "没有安装 {0}",
+    "python -m studio models download {0}": "python -m studio models download {0}",
+    "{0} is not on this machine yet": "本机还没有 {0}",
+    "your recordings become captions (Captions from my voice; python -m studio transcribe)":
+        "你的录音可以直接变成字幕（“用我的配音生成字幕”；python -m studio transcribe）",
+    "the text to align has {0} characters; the limit is {1}": "要对齐的文字有 {0} 个字符；上限是 {1}",
+    "{0} is {1} s long; the forced aligner times at most {2} s at once":
+        "{0} 长 {1} 秒；强制对齐模型一次最多处理 {2} 秒",
+    'the forced aligner needs transformers: pip install ".[gpu]"':
+        '强制对齐模型需要 transformers：pip install ".[gpu]"',
+    "cannot load the forced aligner {0}: {1}": "无法加载强制对齐模型 {0}：{1}",
+    "{0} is not a Qwen3 forced aligner (it is a {1} model)": "{0} 不是 Qwen3 强制对齐模型（它是 {1} 模型）",
+    "the forced aligner does not know the language {0}; it aligns {1}": "强制对齐模型不认识语言 {0}；它能对齐 {1}",
+    "{0} is {1} long; the studio transcribes at most {2} s (STUDIO_MAX_TRANSCRIBE_S)":
+        "{0} 长 {1}；本工作室最多转写 {2} 秒（STUDIO_MAX_TRANSCRIBE_S）",
+    "{0}: its sound could not be decoded (less than 0.1 s came out)": "{0}：它的声音无法解码（解出的不到 0.1 秒）",
+    "{0} is silent: there is no speech to transcribe": "{0} 是静音：没有可以转写的人声",
+    "no speech was heard in {0} (only noise or music); record the voice again closer to the microphone":
+        "{0} 里没有听到人声（只有噪声或音乐）；请离麦克风近一些重新录音",
+    'faster-whisper is not installed: pip install ".[voice]" (or set STUDIO_TRANSCRIBER=transformers)':
+        '没有安装 faster-whisper：pip install ".[voice]"（或设置 STUDIO_TRANSCRIBER=transformers）',
+    "cannot load the faster-whisper model {0}: {1}": "无法加载 faster-whisper 模型 {0}：{1}",
+    "unknown language {0}; choose one of: {1}": "未知的语言 {0}；请从这些中选择：{1}",
+    "no words were recognised in {0}; it may hold music or noise rather than speech":
+        "{0} 里没有识别出任何词；它可能是音乐或噪声，而不是人声",
+    "the folder {0} holds {1}; STUDIO_WHISPER_MODEL must be a Whisper model: a faster-whisper (CTranslate2) folder "
+    "or a transformers Whisper folder": "文件夹 {0} 里是{1}；STUDIO_WHISPER_MODEL 必须是 Whisper 模型："
+                                        "faster-whisper（CTranslate2）文件夹或 transformers 的 Whisper 文件夹",
+    "a {0} model": "{0} 模型",
+    "no Whisper model (no model.bin, no config.json of Whisper)":
+        "不是 Whisper 模型（没有 model.bin，也没有 Whisper 的 config.json）",
+    "unknown transcriber {0}; choose one of: {1}": "未知的转写后端 {0}；请从这些中选择：{1}",
+    "the folder {0} is a {1} model; the {2} transcriber cannot read it (set STUDIO_TRANSCRIBER=auto)":
+        "文件夹 {0} 是 {1} 模型；{2} 转写后端读不了它（请设置 STUDIO_TRANSCRIBER=auto）",
+    "Whisper model": "Whisper 模型",
+    'transformers is not installed: pip install ".[gpu]" (or set STUDIO_TRANSCRIBER=faster-whisper)':
+        '没有安装 transformers：pip install ".[gpu]"（或设置 STUDIO_TRANSCRIBER=faster-whisper）',
+    "cannot load the Whisper model {0}: {1}": "无法加载 Whisper 模型 {0}：{1}",
+    "{0} is a {1} model, not Whisper": "{0} 是 {1} 模型，不是 Whisper",
+    "captions typed for you from your own voice-over or a clip with speech (faster-whisper on a CPU)":
+        "按你自己的配音或带人声的视频自动打出字幕（CPU 上运行 faster-whisper）",
+    "word timings for known narration text on audio that came without them (a forced aligner)":
+        "为没有时间信息的配音音频里的已知台词标出逐词时间（强制对齐模型）",
+    # -- keyframes, character sheet, takes (pipelines/image/, pipelines/keyframes.py, pipelines/scoring.py) -----
+    "image model": "图像模型",
+    "scoring model": "评分模型",
+    "SD-Turbo": "SD-Turbo", "FLUX.1": "FLUX.1", "FLUX.2-klein": "FLUX.2-klein", "diffusers": "diffusers",
+    "no shot is generated, so there are no takes to make; give a shot a source":
+        "没有需要生成的镜头，因此无法生成多条：请给镜头设置来源",
+    "{0} is a {1}; this image backend loads {2} (choose the matching image backend, or auto)":
+        "{0} 是 {1}；此图像引擎只加载 {2}（请选择对应的图像引擎，或 auto）",
+    "{0} is a {1}, not a text-to-image pipeline; name an image model (e.g. FLUX.2-klein or SD-Turbo) for keyframes":
+        "{0} 是 {1}，不是文生图管线；请为关键帧指定一个图像模型（例如 FLUX.2-klein 或 SD-Turbo）",
+    "the model loaded as {0}, which does not draw a picture from a prompt; name a text-to-image model for keyframes":
+        "该模型加载为 {0}，它不能根据提示词绘图；请为关键帧指定一个文生图模型",
+    "unknown image backend {0}; choose one of: {1}": "未知的图像引擎 {0}；可选：{1}",
+    "give both the width and the height of the keyframe, or neither": "请同时给出关键帧的宽和高，或都不给",
+    "the reference strength must be between 0 and 1.5, not {0}": "参考强度必须在 0 到 1.5 之间，而不是 {0}",
+    "cannot load the tiny decoder {0} ({1})": "无法加载小型解码器 {0}（{1}）",
+    "cannot load the IP-Adapter {0} ({1}); name a folder or hub id in the adapter's own layout":
+        "无法加载 IP-Adapter {0}（{1}）；请指定符合该适配器自身目录结构的文件夹或 hub ID",
+    "{0} is not in the storyboard's bible (its characters: {1}); add it first":
+        "{0} 不在分镜的设定集中（其中的角色：{1}）；请先添加",
+    "the storyboard's bible has no characters; add one with its description first":
+        "分镜的设定集里没有角色；请先添加一个角色及其描述",
+    "{0}'s description": "{0} 的描述",
+    "shot {0} shows {1}, who is not in the storyboard's bible; add the character to the bible or remove the name "
+    "from the shot": "镜头 {0} 出现了 {1}，但其不在分镜的设定集中；请把该角色加入设定集，或从镜头中去掉这个名字",
+    "shot {0} shows {1}, who are not in the storyboard's bible; add them to the bible or remove the names from the "
+    "shot": "镜头 {0} 出现了 {1}，但他们不在分镜的设定集中；请把他们加入设定集，或从镜头中去掉这些名字",
+    "ask for 1 to {0} {1} of a shot, not {2} (STUDIO_MAX_TAKES sets the limit)":
+        "每个镜头只能要 1 到 {0} 个{1}，而不是 {2}（上限由 STUDIO_MAX_TAKES 设置）",
+    "takes": "条", "keyframe candidates": "候选关键帧",
+    "shot {0} starts from your own media or another shot, not from text; set its source to text to draw a keyframe "
+    "for it": "镜头 {0} 来自你自己的素材或其他镜头，而不是文字；要为它绘制关键帧，请先把来源设为文字",
+    "shot {0} prompt": "镜头 {0} 的提示词",
+    "{0} is not one of this project's keyframes": "{0} 不是本项目的关键帧",
+    "--keyframes must be one of {0}, not {1}": "--keyframes 必须是 {0} 之一，而不是 {1}",
+    "shot {0} has no takes to score; render takes first": "镜头 {0} 没有可评分的条目；请先生成多条",
+    "the reference picture cannot be used: {0}": "参考图无法使用：{0}",
+    "{0} is animated ({1} frames); a reference must be a still picture":
+        "{0} 是动图（{1} 帧）；参考图必须是静态图片",
+    "{0} is {1}x{2}; a reference needs at least {3} px on each side to show a character":
+        "{0} 为 {1}x{2}；参考图每边至少需要 {3} 像素才能看清角色",
+    "a drawn keyframe per shot with the character sheet as reference": "每个镜头一张以角色设定图为参考绘制的关键帧",
+    "auto: no CUDA GPU, and the CPU keyframe model (SD-Turbo) has non-commercial weights, so it is an opt-in; drafts "
+    "show title cards or your pictures":
+        "auto：没有 CUDA GPU，而 CPU 关键帧模型（SD-Turbo）是非商用权重，需要主动开启；草稿显示标题卡或你的图片",
+    "none (text cards)": "无（文字卡）",
+    "run on an NVIDIA GPU (FLUX.2-klein-4B, Apache-2.0), or set `STUDIO_IMAGE_BACKEND=sd-turbo` (non-commercial "
+    "weights, about 80 s a keyframe on two cores)":
+        "在 NVIDIA GPU 上运行（FLUX.2-klein-4B，Apache-2.0），或设置 `STUDIO_IMAGE_BACKEND=sd-turbo`（非商用权重，"
+        "双核上每张关键帧约 80 秒）",
+    "auto: a named model (STUDIO_IMAGE_MODEL)": "auto：指定的模型（STUDIO_IMAGE_MODEL）",
+    "auto: an NVIDIA GPU and torch {0}": "auto：有 NVIDIA GPU 和 torch {0}",
+    "choose a model whose licence allows commercial use (FLUX.2-klein-4B on a GPU)":
+        "请选择许可允许商用的模型（GPU 上的 FLUX.2-klein-4B）",
+    "chosen (STUDIO_IMAGE_BACKEND)": "已选择（STUDIO_IMAGE_BACKEND）",
+    "{0} (refused)": "{0}（已拒绝）",
+    "{0} has non-commercial weights ({1})": "{0} 是非商用权重（{1}）",
+    "{0} has non-commercial weights and STUDIO_COMMERCIAL_USE is on":
+        "{0} 是非商用权重，而 STUDIO_COMMERCIAL_USE 已开启",
+    "point STUDIO_IMAGE_MODEL at a folder saved with save_pretrained or at a hub id":
+        "请把 STUDIO_IMAGE_MODEL 指向用 save_pretrained 保存的文件夹或一个 hub ID",
+    "{0} is not a diffusers pipeline, so keyframes cannot load it": "{0} 不是 diffusers 管线，关键帧无法加载它",
+    "{0} is not on this machine yet: the first keyframe downloads it": "本机还没有 {0}：第一张关键帧会下载它",
+    "the scoring model {0} is a model of unknown kind; name a CLIP or SigLIP model "
+    "(e.g. openai/clip-vit-base-patch32)":
+        "评分模型 {0} 的类型未知；请指定 CLIP 或 SigLIP 模型（例如 openai/clip-vit-base-patch32）",
+    "the scoring model folder {0} is not a saved CLIP or SigLIP model":
+        "评分模型文件夹 {0} 不是保存好的 CLIP 或 SigLIP 模型",
+    "the scoring model {0} is not on this machine: fetch it with python -m studio models download {1}, or set "
+    "STUDIO_SCORER_MODEL":
+        "本机没有评分模型 {0}：用 python -m studio models download {1} 下载，或设置 STUDIO_SCORER_MODEL",
+    "the scoring model {0} is a {1}; name a CLIP or SigLIP model (e.g. openai/clip-vit-base-patch32)":
+        "评分模型 {0} 是 {1}；请指定 CLIP 或 SigLIP 模型（例如 openai/clip-vit-base-patch32）",
+    "a drawn keyframe per shot with the character sheet as reference (the `flux2` image backend)":
+        "每个镜头一张以角色设定图为参考绘制的关键帧（`flux2` 图像引擎）",
+    "keyframes from FLUX.1 (the `flux` image backend), with an XLabs IP-Adapter for the character":
+        "用 FLUX.1 绘制关键帧（`flux` 图像引擎），角色通过 XLabs IP-Adapter 保持一致",
+    "larger drawn keyframes on a CPU (the `sd-turbo` image backend), slower than sd-turbo":
+        "在 CPU 上绘制更大的关键帧（`sd-turbo` 图像引擎），比 sd-turbo 慢",
+    "the tiny decoder that makes SD-Turbo keyframes on a CPU about 3x faster":
+        "让 CPU 上的 SD-Turbo 关键帧快约 3 倍的小型解码器",
+    "there is no keyframe model on this machine: without a CUDA GPU, keyframes need an opt-in "
+    "(STUDIO_IMAGE_BACKEND=sd-turbo: non-commercial weights) or a model you name (--image-model)":
+        "本机没有关键帧模型：没有 CUDA GPU 时，关键帧需要主动开启（STUDIO_IMAGE_BACKEND=sd-turbo：非商用权重），"
+        "或指定一个模型（--image-model）",
+    "{0}: this model takes no reference picture; the character is carried by its description in the prompt":
+        "{0}：此模型不接受参考图；角色只通过提示词中的描述来保持",
+    "{0}: an IP-Adapter takes one reference; the shot's first character is used":
+        "{0}：IP-Adapter 只接受一张参考图；使用镜头中的第一个角色",
+    "takes ranked by likeness to the character sheet and the prompt, and drifting shots flagged":
+        "按与角色设定图和提示词的相似度给各条排序，并标记偏离角色的镜头",
 }
 
 # pydantic's own messages, inside a ProjectValidationError ("shot 2 duration ms: Input should be ..."); the test

@@ -71,6 +71,17 @@ def status_rows(project: Project, words: dict[str, str] = EN) -> list[list]:
             for i, shot in enumerate(project.shots, start=1)]
 
 
+def take_caption(candidate: ShotCandidate, kept: bool = False, words: dict[str, str] = EN) -> str:
+    """A take's caption: its seed, and when it was scored its rank score, likeness to the character sheet (a dash
+    without references) and prompt similarity; a star on the take the shot keeps."""
+    score = candidate.score
+    if score is None:
+        return ("★ " if kept else "") + say(words, "shots.seed", seed=candidate.seed)
+    likeness = "—" if score.consistency is None else f"{score.consistency:.2f}"
+    return say(words, "shots.take", kept="★ " if kept else "", seed=candidate.seed, score=score.combined,
+               likeness=likeness, adherence=score.adherence)
+
+
 def build_shots_tab(studio: Studio) -> None:
     settings = studio.settings
     with gr.Row(equal_height=False):
@@ -161,7 +172,7 @@ def build_shots_tab(studio: Studio) -> None:
 
     def render(project: Project, selected: str | None, root, words):
         shot = next((s for s in project.shots if s.id == selected), None)
-        candidates = ([(str(resolve_media(c.media, root)), say(words, "shots.seed", seed=c.seed))
+        candidates = ([(str(resolve_media(c.media, root)), take_caption(c, c.media == shot.media, words))
                        for c in shot.candidates] if shot else [])
         headers = ["#", *(words[k] for k in ("board.col.status", "shots.col.backend", "shots.col.variations",
                                              "common.col.seconds"))]

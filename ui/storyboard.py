@@ -1,7 +1,7 @@
-"""The Storyboard tab: the shot list as a table, one shot at a time in an editor (prompt, caption, voice-over,
-length, camera move, transition and its length, source; effects, speed, reverse and a colour look, with a preview
-frame of the shot and a short preview clip of its transition), add / duplicate / delete / move, "enhance" a prompt,
-and the storyboard's title, description, hashtags and bible.
+"""The Storyboard tab: the shot list as cards (ui.cards: click one to edit it) and a table, one shot at a time
+in an editor (prompt, caption, voice-over, length, camera move, transition and its length, source; effects, speed,
+reverse and a colour look, with a preview frame of the shot and a short preview clip of its transition), add /
+duplicate / delete / move, "enhance" a prompt, and the storyboard's title, description, hashtags and bible.
 
 The edits are small pure functions on the frozen Project (below, tested on their own); the handlers only
 read widgets into them and autosave the result.
@@ -12,6 +12,7 @@ from __future__ import annotations
 import gradio as gr
 
 import actions
+from actions.storyboard import move_shot
 from studio.errors import ProjectValidationError
 from studio.project.model import (
     Bible,
@@ -24,6 +25,7 @@ from studio.project.model import (
     SpeedAudio,
     Transition,
 )
+from ui.cards import shot_cards
 from ui.context import Studio, shot_choices
 from ui.effects import LOOK_CHOICES, effect_controls, effects_from_controls
 from ui.i18n import choices, say, t, words_for
@@ -83,22 +85,30 @@ def delete_shot(project: Project, shot_id: str) -> tuple[Project, str | None]:
     return project.with_shots(shots), (shots[min(i, len(shots) - 1)].id if shots else None)
 
 
-def move_shot(project: Project, shot_id: str, offset: int) -> Project:
-    i = _index(project, shot_id)
-    j = max(0, min(len(project.shots) - 1, i + offset))
-    shots = list(project.shots)
-    shots[i], shots[j] = shots[j], shots[i]
-    return project.with_shots(shots)
+_BIBLE_LINE = re.compile(r"^(?P<name>[^:：(（]*?)\s*(?:[(（](?P<voice>[^()（）]{0,200})[)）])?"
+                         r"\s*(?:[:：]\s*(?P<description>.*))?$")
 
 
 def parse_bible(look: str, characters: str) -> Bible:
-    """'Name: description' per line into bible entries; a line without a colon is a name alone."""
+    """'Name: description' per line into bible entries, 'Name (voice): description' with the voice the character
+    speaks in (a voice name or backend:voice); a line without a colon is a name alone."""
     entries = []
     for line in (characters or "").splitlines():
-        name, _, description = line.partition(":")
+        match = _BIBLE_LINE.match(line.strip())
+        if match is None:  # something unusual: the old rule, name up to the first colon
+            name, _, description = line.partition(":")
+            voice = None
+        else:
+            name, voice, description = match.group("name"), match.group("voice"), match.group("description") or ""
         if name.strip():
-            entries.append(BibleEntry(name=name.strip()[:80], description=description.strip()))
+            entries.append(BibleEntry(name=name.strip()[:80], description=description.strip(),
+                                      voice=(voice or "").strip() or None))
     return Bible(characters=tuple(entries), look=(look or "").strip())
+
+
+def bible_lines(bible: Bible) -> str:
+    return "\n".join(f"{c.name}{f' ({c.voice})' if c.voice else ''}: {c.description}".rstrip(": ")
+                     for c in bible.characters)
 
 
 def cut_time_ms(project: Project, shot_id: str) -> tuple[int, int]:
@@ -133,6 +143,8 @@ def overview(project: Project, words: dict[str, str] | None = None) -> list[list
 # -- the tab ------------------------------------------------------------------------------------------
 
 def build_storyboard_tab(studio: Studio) -> None:
+    cards = gr.Gallery(label=t("board.cards"), columns=6, fit_columns=False, height=250, allow_preview=False,
+                       object_fit="contain", buttons=[], interactive=False, elem_id="board_cards")
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
             table = gr.Dataframe(headers=["#", "caption", "s", "camera", "source", "status"], interactive=False,
@@ -307,7 +319,14 @@ def build_storyboard_tab(studio: Studio) -> None:
                                       [studio.project, studio.selected], api_name=False))
     studio.changed(pick.input(lambda s: s, [pick], [studio.selected], api_name=False, queue=False))
 
-    def render(project: Project, selected: str | None, _root, words):
+    def select_card(project, event: gr.SelectData):
+        """A clicked card selects its shot for the editor (every shot has a card, in order)."""
+        shots = studio.current(project).shots
+        return shots[event.index].id if 0 <= event.index < len(shots) else gr.skip()
+
+    studio.changed(cards.select(select_card, [studio.project], [studio.selected], api_name=False, queue=False))
+
+    def render(project: Project, selected: str | None, root, words):
         shot = next((s for s in project.shots if s.id == selected), None)
         fields = ([shot.visual_prompt, shot.caption, shot.voiceover, shot.duration_ms / 1000, shot.camera_move.value,
                    shot.transition.value, source_label(shot)]
@@ -318,13 +337,15 @@ def build_storyboard_tab(studio: Studio) -> None:
         else:
             fields += [None, "", 1.0, False, SpeedAudio.FOLLOW.value, ""]
         board = project.storyboard
-        characters = "\n".join(f"{c.name}: {c.description}" for c in board.bible.characters)
+        characters = bible_lines(board.bible)
         headers = ["#", words["board.col.caption"], words["common.col.seconds"],
                    *(words[f"board.col.{c}"] for c in ("camera", "source", "status"))]
-        return [{"headers": headers, "data": overview(project, words)},
+        at = next((i for i, s in enumerate(project.shots) if s.id == selected), None)
+        return [gr.update(value=shot_cards(project, root, studio.settings, words), selected_index=at),
+                {"headers": headers, "data": overview(project, words)},
                 gr.update(choices=shot_choices(project), value=selected), *fields, None, None,
                 board.title, " ".join(f"#{h}" for h in board.hashtags), board.description, board.bible.look,
                 characters]
 
-    studio.view([table, pick, *editor, *fx, source_file, look_file, title, hashtags, description, bible_look,
+    studio.view([cards, table, pick, *editor, *fx, source_file, look_file, title, hashtags, description, bible_look,
                  characters], render)

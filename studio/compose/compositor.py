@@ -239,22 +239,25 @@ def build_overlays(project: Project, preset: PlatformPreset, timeline: Timeline,
         x = left + (right - left - title.width) // 2
         overlays.append(Overlay(title, x, y, 0, min(project.hook_ms, timeline.duration_ms), HOOK_FADE_MS))
 
+    def placed(image: Image.Image) -> tuple[int, int]:
+        x = left + (right - left - image.width) // 2
+        if style.position is CaptionPosition.BOTTOM:
+            return x, bottom - pad - image.height
+        if style.position is CaptionPosition.TOP:
+            return x, top + pad
+        return x, (top + bottom - image.height) // 2
+
+    def caption_image(text: str, where: str, highlight: tuple[int, int] | None = None, scale: float = 1.0):
+        try:
+            return render_caption(text, style, max_width_px=max_width, scale=preset.scale * scale, fonts=fonts,
+                                  highlight=highlight).image
+        except CaptionError as err:
+            raise CaptionError(f"{where} {err}") from None
+
     for cue in timeline.captions:
         shot = timeline.spans[cue.index].shot
         where = f"shot {cue.index + 1} caption"
-        try:
-            base = render_caption(cue.text, style, max_width_px=max_width, scale=preset.scale, fonts=fonts)
-        except CaptionError as err:
-            raise CaptionError(f"{where} {err}") from None
-        img = base.image
-        x = left + (right - left - img.width) // 2
-        if style.position is CaptionPosition.BOTTOM:
-            y = bottom - pad - img.height
-        elif style.position is CaptionPosition.TOP:
-            y = top + pad
-        else:
-            y = (top + bottom - img.height) // 2
-        segments: list[tuple[int, int, Image.Image]] = []
+        timed: list[tuple[int, int, tuple[int, int]]] = []  # (start, end, character span) of each word on screen
         if shot.caption_words:
             try:
                 spans = word_spans(cue.text, [w.text for w in shot.caption_words])

@@ -58,7 +58,8 @@ from studio.sound.mix import SoundSources
 READ_SHOT_FIELDS = frozenset({
     "id", "visual_prompt", "caption", "caption_words", "voiceover", "duration_ms", "camera_move", "transition",
     "transition_ms", "fit", "focus_x", "focus_y", "media", "clip_start_ms", "clip_audio_gain_db", "seed", "status",
-    "voiceover_audio", "voiceover_gain_db", "source", "source_media", "render", "candidates",
+    "voiceover_audio", "voiceover_gain_db", "narration", "source", "source_media", "render", "candidates",
+    "characters",  # who a shot's keyframe shows: nothing an editor sees
     "effects", "speed_audio",  # baked into the shot's rendered clip (studio.compose.effects), like a look below
 })
 READ_PROJECT_FIELDS = frozenset({

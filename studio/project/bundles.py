@@ -36,6 +36,7 @@ def media_paths(project: Project) -> list[str]:
         paths += [c.media for c in shot.candidates]
         paths += effect_files(shot.effects)  # the user's .cube looks
     paths += effect_files(project.effects)
+    paths += [c.reference_image for c in project.storyboard.bible.characters if c.reference_image]
     if project.music is not None and project.music.path:
         paths.append(project.music.path)
     if project.voiceover is not None:
@@ -57,6 +58,8 @@ def map_media(project: Project, change: Callable[[str], str]) -> Project:
     project = project.with_shots(shots)
     if effect_files(project.effects):
         project = project.model_copy(update={"effects": map_effect_files(project.effects, change)})
+    if any(c.reference_image for c in project.storyboard.bible.characters):
+        project = with_reference_paths(project, change)
     if project.music is not None and project.music.path:
         music = project.music.model_copy(update={"path": change(project.music.path)})
         project = project.model_copy(update={"music": music})

@@ -263,6 +263,15 @@ def link_or_copy(source: Path, target: Path) -> None:
         raise
 
 
+def with_reference_paths(project: Project, change: Callable[[str], str]) -> Project:
+    """The project with ``change`` applied to the bible's reference pictures (the character sheet)."""
+    bible = project.storyboard.bible
+    entries = tuple(c.model_copy(update={"reference_image": change(c.reference_image)}) if c.reference_image else c
+                    for c in bible.characters)
+    storyboard = project.storyboard.model_copy(update={"bible": bible.model_copy(update={"characters": entries})})
+    return project.model_copy(update={"storyboard": storyboard})
+
+
 def relocate_media(project: Project, *, source_root: Path | None, target_file: Path) -> Project:
     """Rewrite media paths relative to ``target_file``'s folder, bundling outside files beside it."""
     target_root = target_file.resolve().parent
@@ -295,6 +304,8 @@ def relocate_media(project: Project, *, source_root: Path | None, target_file: P
 
     shots = [relocate_shot(shot, i) for i, shot in enumerate(project.shots, start=1)]
     project = project.with_shots(shots)
+    if any(c.reference_image for c in project.storyboard.bible.characters):
+        project = with_reference_paths(project, lambda p: relocate(p, "character reference"))
     if effect_files(project.effects):
         project = project.model_copy(update={"effects": map_effect_files(project.effects,
                                                                          lambda p: relocate(p, "clip look"))})

@@ -197,12 +197,25 @@ class ShotRender(_Model):
     steps: int = Field(default=0, ge=0)
 
 
+class TakeScore(_Model):
+    """How a take scored (``pipelines.scoring``): cosine similarities of image embeddings (CLIP/SigLIP). They rank
+    takes; they never veto one (text-image similarity tracks what people judge poorly)."""
+
+    consistency: float | None = Field(default=None, ge=-1, le=1, description=(
+        "Likeness to the shot's character references (mean over sampled frames); null without a reference."))
+    consistency_min: float | None = Field(default=None, ge=-1, le=1, description="The least alike sampled frame.")
+    adherence: float = Field(default=0.0, ge=-1, le=1, description="Similarity to the shot's prompt.")
+    combined: float = Field(default=0.0, description="The rank score within the shot (z-scores summed).")
+    scorer: str = Field(default="", max_length=300, description="The embedding model that scored it.")
+
+
 class ShotCandidate(_Model):
     """One variation of a shot (same prompt, another seed); the user keeps one of them."""
 
     media: str
     seed: int = Field(ge=0, le=2**63 - 1)
     render: ShotRender
+    score: TakeScore | None = Field(default=None, description="Set when the take was scored; null otherwise.")
 
     @field_validator("media")
     @classmethod
@@ -239,6 +252,9 @@ class Shot(_Model):
     source_media: str | None = Field(default=None, description="The user's image or clip a shot is generated from.")
     render: ShotRender | None = Field(default=None, description="What generated `media`; null for the user's own.")
     candidates: tuple[ShotCandidate, ...] = Field(default=(), max_length=16)
+    characters: tuple[str, ...] = Field(default=(), max_length=20, description=(
+        "Bible names shown in this shot (their reference pictures condition its keyframe); empty: the names its "
+        "visual prompt mentions."))
     effects: Effects = Field(default=(), description=(
         "Effects in moviepy.video.fx's names and parameters, applied in order: "
         '[{"name": "FadeIn", "duration": 0.5}, {"name": "MultiplySpeed", "factor": 2}, ...]; a Look is a 3D LUT.'))
@@ -280,6 +296,17 @@ class Shot(_Model):
 class BibleEntry(_Model):
     name: str = Field(min_length=1, max_length=80)
     description: str = Field(max_length=1000)
+    reference_image: str | None = Field(default=None, description=(
+        "The character sheet's picture of it (generated or uploaded), relative to the project folder; it "
+        "conditions every keyframe the character appears in."))
+    voice: str | None = Field(default=None, max_length=200, description=(
+        "The voice this character speaks in (a voice name, or `backend:voice`); a voice-over line written "
+        "`Name: line` is spoken in it."))
+
+    @field_validator("reference_image")
+    @classmethod
+    def _media_path(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return _check_media_path(value, info)
 
 
 class Bible(_Model):

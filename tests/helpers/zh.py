@@ -17,13 +17,17 @@ _NAMES = re.compile(
     | --[\w-]+                               # command-line flags: --voiceover
     | \b[\w-]+(?:\.[\w-]+)+\b | \.[a-z0-9]{2,6}\b   # file names and their parts: short.cover.jpg, .srt
     | \b[A-Za-z]+[-.]\d[\w.-]*               # versioned names: Apache-2.0, CC-BY-4.0, FLUX.2-klein
+    | \b(?=[0-9a-f]*\d)[0-9a-f]{8,}\b         # a project's id (hex)
     | \b[A-Z]\w*-[A-Z]\w*\b                 # hyphenated product names: SD-Turbo, LTX-Video
     | (?:\b[A-Z][\w-]*\ )+Licen[cs]e\b       # licence names: LTXV Open Weights License
-    | \b[A-Z][A-Z0-9_]+\b                    # settings and acronyms: STUDIO_VIDEO_BACKEND, GPU, CPU, HF, LUFS
+    | \b[A-Z][A-Z0-9_]+(?:\\_[A-Z0-9_]+)*\b  # settings and acronyms (Markdown may escape the _): STUDIO_VIDEO_BACKEND
+    | \b[a-z]{2,3}\\?_[A-Z]{2}-[\w\\-]+      # Piper voice names (Markdown may escape the _): en_US-joe-medium
+    | \bcmn-latn-pinyin\b                    # espeak-ng's Mandarin voice
     | \b(?:Wan|Qwen|Lightricks|OpenAI|Hugging\s?Face|Hub|Gradio|Ray|TikTok|Douyin|Reels|Shorts|Instagram
          |YouTube|Bilibili|Xiaohongshu|Chromium|Shotcut|Kdenlive|Resolve|Premiere|Final\s?Cut|CapCut|FFmpeg|ffmpeg
-         |espeak-ng|Whisper|Piper|Kokoro|NVIDIA|GeForce|torch|diffusers|transformers|Space|MoviePy|Pillow|fps|dB
-         |KiB|MiB|GiB|ms|px|true|false|on|off|auto|manage|view|wan|ltx|still|template|local|openai)\b
+         |espeak-ng|faster-whisper|Whisper|Piper|Kokoro|NVIDIA|GeForce|torch|diffusers|transformers|Space|MoviePy
+         |Pillow|fps|dB|KiB|MiB|GiB|ms|px|true|false|on|off|auto|manage|view|wan|ltx|still|template|local|openai
+         |espeak|piper|flux2|flux|sd-turbo)\b
     """,
     re.VERBOSE,
 )
