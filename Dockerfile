@@ -4,7 +4,7 @@ FROM python:3.11-slim-bookworm
 LABEL org.opencontainers.image.licenses="Apache-2.0"
 
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ffmpeg fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core \
+ && apt-get install -y --no-install-recommends ffmpeg fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core espeak-ng \
  && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --create-home --uid 1000 user

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pipelines.batch import BatchDefaults, BatchItem, BatchProgress, BatchResult, run_batch, run_batch_text
 from pipelines.make import MakeOptions, MakeProgress, MakeResult, make_short
+from pipelines.narration import NarrationOptions, NarrationResult
 from pipelines.script.contract import Cancel, ScriptRequest
 from pipelines.services import Services
 from pipelines.video.contract import VideoOptions
+from studio.project.model import Project
 
 
 def make(services: Services, request: ScriptRequest, video: VideoOptions, options: MakeOptions,

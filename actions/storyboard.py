@@ -9,6 +9,7 @@ from pipelines.make import SEED_RANGE, MakeOptions, build_project
 from pipelines.script.contract import Cancel, EnhanceResult, Progress, ScriptRequest, ScriptResult
 from pipelines.services import Services
 from studio.backends import ScriptBackendName
+from studio.errors import ProjectValidationError
 from studio.project.model import Bible, Project
 
 

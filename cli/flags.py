@@ -14,7 +14,7 @@ from pipelines.script.contract import ScriptRequest
 from pipelines.script.prompts import ScriptStyle
 from pipelines.services import Services
 from pipelines.video.contract import VideoOptions
-from studio.backends import ScriptBackendName, VideoBackendName
+from studio.backends import ScriptBackendName, VideoBackendName, VoiceBackendName
 from studio.errors import StudioError
 from studio.project.model import Language
 from studio.project.presets import PresetName
@@ -201,7 +201,8 @@ def report(result) -> None:
     """What a compose wrote, one line each, and its warnings on stderr."""
     print(f"wrote {result.video} ({result.duration_ms / 1000:.1f} s, {result.frames} frames, "
           f"preset {result.preset}, {result.elapsed_s:.1f} s)")
-    for label, path in (("captions", result.srt), ("captions", result.vtt), ("cover", result.cover),
+    for label, path in (("captions", result.srt), ("captions", result.vtt), ("karaoke captions", result.ass),
+                        ("cover", result.cover),
                         ("project", result.project_file)):
         if path is not None:
             print(f"  {label}: {path}")

@@ -118,6 +118,11 @@ def run_make(args: argparse.Namespace) -> int:
                     f"backend {result.script.backend_used.value}")
         elif result.stage is MakeStage.PROJECT:
             line = f"saved {paths.project_file} (seed {result.seed})"
+        elif result.stage is MakeStage.NARRATION:
+            spoken = result.narration
+            line = (f"{len(spoken.shots)} lines ({spoken.spoken} spoken, {len(spoken.shots) - spoken.spoken} from "
+                    f"the cache), voice {', '.join(sorted({s.backend for s in spoken.shots})) or '-'}; saved "
+                    f"{paths.project_file}" if spoken is not None else "none")
         elif result.stage is MakeStage.SHOTS:
             line = f"{flags.shots_summary(result.shots)}; saved {paths.project_file}"
         else:
@@ -125,10 +130,12 @@ def run_make(args: argparse.Namespace) -> int:
         print(f"{result.stage.number}/{len(MakeStage)} {result.stage.value}: {line} [{result.elapsed_s:.1f} s]",
               file=sys.stderr)
         notes = result.script.notes if result.stage is MakeStage.SCRIPT else ()
+        notes += result.narration_notes if result.stage is MakeStage.NARRATION else ()
         for note in notes + (result.shots.notes if result.stage is MakeStage.SHOTS else ()):
             print(f"  note: {note}", file=sys.stderr)
 
     progress = MakeProgress(stage=stage, script=flags.progress_bar(unit="tok", desc="writing"),
+                            narration=flags.progress_bar(unit="line", desc="speaking"),
                             shots=flags.generation_bar(), compose=flags.progress_bar())
     try:
         result = actions.make(services, flags.script_request(args),

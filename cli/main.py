@@ -1,5 +1,5 @@
 """Command line: ``shortstudio`` (or ``python -m studio``) ``batch|bundle|compose|doctor|effects|enhance|export-edit|
-make|models|music|render|schema|script|settings``.
+make|models|music|render|schema|script|settings|transcribe|voice|voices``.
 
 Every command runs the same actions as the UI (``actions``), on one ``Services`` per run. Bad input prints one
 line starting with "error:" and exits non-zero (2 for bad input, 1 for a failed render, 3 for a missing tool,
@@ -13,12 +13,13 @@ import os
 import sys
 from pathlib import Path
 
-from cli import ideas, info, machine, media
+from cli import ideas, info, machine, media, transcribe, voice
 from studio.errors import StudioError
 
 COMMANDS = (media.add_compose, ideas.add_make, ideas.add_batch, media.add_render, media.add_bundle,
             media.add_export_edit, info.add_music, info.add_effects, info.add_schema, info.add_settings,
-            ideas.add_script, ideas.add_enhance, machine.add_doctor, machine.add_models)
+            ideas.add_script, ideas.add_enhance, machine.add_doctor, machine.add_models,
+            voice.add_voice, voice.add_voices, transcribe.add_transcribe)
 
 
 class Parser(argparse.ArgumentParser):

@@ -4,6 +4,7 @@ to an MP4, generating the shots it needs), ``bundle export|open`` and ``export-e
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -130,7 +131,7 @@ def run_render(args: argparse.Namespace) -> int:
     from actions.shots import ShotAction
     from studio.project.files import load_project, save_project
 
-    services = flags.services()
+    services = flags.services(args)
     project, root = load_project(args.project, settings=services.settings)
     if args.preset:
         project = project.model_copy(update={"preset": PresetName(args.preset)})

@@ -310,6 +310,7 @@ def doctor(settings: Settings, hub: HubEnvironment | None = None, *, gpu_probe: 
     hub = hub if hub is not None else HubEnvironment.from_env()
     hw = hardware(settings, hub, gpu_probe, torch_probe)
     index = cached_models(hub)
+    from pipelines.transcribe.service import doctor_stage as transcription_stage
     from studio.sound.library import library
 
     stages = (

@@ -1,4 +1,4 @@
-"""``make``: one idea to a postable clip, the four stages in order, each one resumable from its files.
+"""``make``: one idea to a postable clip, the five stages in order, each one resumable from its files.
 
     0. check    every input (idea, length, caption style, music, reference pictures, video backend, output)
                 before anything is written: bad input changes nothing
@@ -7,8 +7,13 @@
                 AI label, reference pictures on the first shots; the hook title is the storyboard's hook),
                 saved as ``OUT.project.json`` before any generation, so a crash or a cancel never loses
                 the storyboard
-    3. shots    ``render_shots`` into ``OUT.project.media/shots/`` (cached shots are reused), saved again
-    4. compose  ``compose`` to ``OUT.mp4`` with its sidecars; it writes the final ``OUT.project.json``
+    3. narration  ``narrate``: every shot's voice-over line spoken into ``OUT.project.media/voice/`` (cached by
+                text, voice, speed and backend), its words timed on the caption, the shots fitted to the voice with the
+                chosen length held; before the shots, so they are generated at their fitted lengths; saved again.
+                ``MakeOptions.voice`` None turns it off; ``auto`` (the default) narrates when this machine has a
+                voice for the language and says so in a note when it has none
+    4. shots    ``render_shots`` into ``OUT.project.media/shots/`` (cached shots are reused), saved again
+    5. compose  ``compose`` to ``OUT.mp4`` with its sidecars; it writes the final ``OUT.project.json``
                 itself (with beat sync, the snapped durations), so the file is the one the MP4 came from;
                 ``MakeOptions.draft`` composes the fast 540x960 draft instead of the platform's size
 
@@ -32,13 +37,14 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from studio.backends import ScriptBackendName
+from studio.backends import ScriptBackendName, VoiceBackendName
 from studio.errors import MissingMediaError, ProjectValidationError, RenderCancelled
 from studio.project.model import AiLabel, MusicTrack, Project, ShotSource
 from studio.project.presets import PresetName
 from studio.project.styles import DEFAULT_CAPTION_STYLE
 
 if TYPE_CHECKING:
+    from pipelines.narration import NarrationResult
     from pipelines.script.contract import ScriptRequest, ScriptResult
     from pipelines.services import Services
     from pipelines.shots import ShotsProgress, ShotsResult, VideoOptions
@@ -52,6 +58,7 @@ SEED_RANGE = 2**31
 class MakeStage(StrEnum):
     SCRIPT = "script"
     PROJECT = "project"
+    NARRATION = "narration"
     SHOTS = "shots"
     COMPOSE = "compose"
 
@@ -97,6 +104,8 @@ class MakeOptions:
         except ValueError:
             raise ProjectValidationError(f"unknown script backend {script_backend!r}; choose one of: "
                                          f"{', '.join(ScriptBackendName)}") from None
+        choice = str(voice or VoiceBackendName.AUTO.value).strip().lower()
+        narration = None if choice == "none" else NarrationOptions.from_values(choice, voice_name, voice_speed)
         return cls(script_backend=backend, caption_style=caption_style or DEFAULT_CAPTION_STYLE,
                    music=Path(music) if music else None, music_library=music_library or None,
                    beat_sync=bool(beat_sync), visible_label=bool(visible_label),
@@ -138,6 +147,8 @@ class MakeResult:
     project: Project | None = None  # as saved in paths.project_file after the last finished stage
     shots: ShotsResult | None = None
     compose: ComposeResult | None = None
+    narration: NarrationResult | None = None
+    narration_notes: tuple[str, ...] = ()  # including why there was none (no voice here)
     elapsed_s: float = 0.0
 
 
@@ -147,6 +158,7 @@ class MakeProgress:
 
     stage: Callable[[MakeResult], None] | None = None  # after each stage, with the result so far
     script: Progress | None = None  # tokens written
+    narration: Progress | None = None  # lines spoken
     shots: ShotsProgress | None = None  # denoising steps, per shot
     compose: Progress | None = None  # frames encoded
 
@@ -198,6 +210,51 @@ def _check_inputs(request: ScriptRequest, paths: MakePaths, video: VideoOptions,
         language = checked.language if checked.language.value != "auto" else None
         _voice_ready(services, options, language)  # a chosen voice that is not here: refused before any writing
     return checked
+
+
+def _voice_ready(services: Services, options: MakeOptions, language: Any) -> str | None:
+    """None when the chosen voice can speak here; else why not (``auto`` only: a chosen one raises)."""
+    from studio.errors import VoiceError
+    from studio.project.model import Language
+
+    try:
+        for lang in ([language] if language is not None else [Language.ZH, Language.EN]):
+            services.voice.choose(lang, options.voice)
+    except VoiceError as err:
+        if options.voice is VoiceBackendName.AUTO:
+            return str(err)
+        raise
+    if options.voice_name:  # a voice that is not here is refused now, not after the storyboard is written
+        from pipelines.narration import voice_choice
+
+        backend, name = voice_choice(options.voice_name, options.voice)
+        voices = (services.voice.available() if backend is VoiceBackendName.AUTO
+                  else services.voice.backend(backend).voices())
+        if name not in {v.name for v in voices}:
+            raise VoiceError(f"there is no voice {name!r} here; the voices here are: "
+                             f"{', '.join(sorted(v.name for v in voices))}")
+    return None
+
+
+def _narrate(services: Services, project: Project, paths: MakePaths, options: MakeOptions,
+             progress: Progress | None, cancel: Cancel | None) -> tuple[Project, NarrationResult | None,
+                                                                        tuple[str, ...]]:
+    """Stage 3: the lines spoken and the shots fitted to them, the chosen length held; with ``auto`` and no voice
+    for the language on this machine, the project as it was and a note saying why."""
+    from pipelines.narration import NarrationOptions, narrate
+
+    if options.voice is None:
+        return project, None, ()
+    why = _voice_ready(services, options, project.resolved_language())
+    if why is not None:
+        notes: list[str] = []
+        notes.append(f"no narration: {why}")
+        return project, None, tuple(notes)
+    folder = (paths.shots_dir.parent / "voice").relative_to(paths.root).as_posix()
+    narration = narrate(services, project, paths.root, NarrationOptions(
+        backend=options.voice, voice=options.voice_name, speed=options.voice_speed, hold_length=True,
+        folder=folder), progress=progress, cancel=cancel)
+    return narration.project, narration, narration.notes
 
 
 # -- 2. project -------------------------------------------------------------------------------------
@@ -296,7 +353,7 @@ def make_short(request: ScriptRequest, output: str | Path, video: VideoOptions, 
         return result
     _check_cancel(cancel, result)
 
-    # 4. compose: it rewrites OUT.project.json as rendered, and removes what it published when it fails; a draft
+    # 5. compose: it rewrites OUT.project.json as rendered, and removes what it published when it fails; a draft
     #    is composed at the draft preset (so that file says draft) while the project keeps its platform's
     target = project.model_copy(update={"preset": PresetName.DRAFT}) if options.draft else project
     try:

@@ -24,7 +24,7 @@ import logging
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,11 +37,10 @@ from pipelines.video.contract import (
     VideoDefaults,
     VideoOptions,
     VideoRequest,
-    VideoResult,
     VideoTask,
     frames_for,
 )
-from studio.errors import GenerationError, ProjectValidationError, StudioError
+from studio.errors import GenerationError, ProjectValidationError, RenderCancelled, StudioError
 from studio.media import MediaKind, load_image, probe_shot_media
 from studio.project.files import resolve_media
 from studio.project.model import (
@@ -331,7 +330,7 @@ def _plan(ctx: _Context, project: Project, index: int, seed: int) -> _Planned:
         # What the backend would say about this request (a rounding, parallax over a flat photo) holds for the
         # cached shot too: check_inputs is pure, so say it again.
         hit_notes = tuple(f"{_where(index)}: {n}" for n in ctx.backend.check_inputs(request)[1])
-        return hit[0], hit[1], "cached", hit_notes
+        return _Planned(index, seed, made=(hit[0], hit[1], "cached", hit_notes, ""))
     if ctx.media_dir is not None and shot.render is not None and shot.render.cache_key == key and shot.media:
         existing = resolve_media(shot.media, ctx.root)
         if existing.is_file():  # the project travelled without the cache: its own copy is the shot
@@ -477,10 +476,9 @@ def render_shots(project: Project, project_root: Path | None, options: VideoOpti
                                          f"on {_where(i)}'s first frame: give {_where(i)} another source")
     outcomes: list[ShotOutcome] = []
     bridges = [i for i, s in enumerate(project.shots) if effective_source(s) is ShotSource.BRIDGE]
-    for index in [i for i in range(len(project.shots)) if i not in bridges] + bridges:
-        project, outcome = _render_index(ctx, project, index)
-        outcomes.append(outcome)
-        ctx.project = project
+    for wave in _waves(project, [i for i in range(len(project.shots)) if i not in bridges] + bridges):
+        project, done = _render_wave(ctx, project, wave)
+        outcomes += done
     return _result(ctx, project, outcomes, started)
 
 
@@ -490,8 +488,8 @@ def render_shot(project: Project, project_root: Path | None, shot_id: str, optio
     """Generate (or fetch from the cache) one shot; the others are left as they are."""
     started = time.monotonic()
     ctx = _new_context(project, project_root, options, services, progress, cancel)
-    project, outcome = _render_index(ctx, project, _index_of(project, shot_id))
-    return _result(ctx, project, [outcome], started)
+    project, outcomes = _render_wave(ctx, project, [_index_of(project, shot_id)])
+    return _result(ctx, project, outcomes, started)
 
 
 def render_variations(project: Project, project_root: Path | None, shot_id: str, count: int,

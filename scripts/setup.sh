@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything the studio needs on Debian/Ubuntu with Python 3.11, and is safe to run again:
-# system packages (ffmpeg, CJK and colour-emoji fonts; with --dev, Chromium for the browser tests, melt to render
+# system packages (ffmpeg, CJK and colour-emoji fonts, espeak-ng for the offline voice; with --dev, Chromium for the browser tests, melt to render
 # editor hand-offs and xmllint to parse them),
 # then a virtualenv in .venv with torch 2.13.0 first (its CPU build), the pinned requirements, and the studio
 # itself as an editable install (`.venv/bin/shortstudio`; `.venv/bin/python -m studio` from any directory).
@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 dev=0
 [ "${1:-}" = "--dev" ] && dev=1
 
-packages=(ffmpeg fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core)
+packages=(ffmpeg fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core espeak-ng)
 [ "$dev" = 1 ] && packages+=(chromium melt libxml2-utils)
 missing=()
 for pkg in "${packages[@]}"; do

@@ -18,6 +18,13 @@ class ScriptBackendName(StrEnum):
     TEMPLATE = "template"  # offline rules, no model
 
 
+class VoiceBackendName(StrEnum):
+    AUTO = "auto"
+    ESPEAK = "espeak"  # espeak-ng in a separate process: always there, the offline default (GPL-3.0 program)
+    PIPER = "piper"  # Piper voices on onnxruntime: the bundled English voice and any voice folder
+    OPENAI = "openai"  # any OpenAI-compatible /v1/audio/speech server
+
+
 class VideoBackendName(StrEnum):
     AUTO = "auto"
     LTX = "ltx"  # LTX-Video through diffusers: the GPU default

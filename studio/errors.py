@@ -144,6 +144,17 @@ class ScriptCancelled(ScriptError):
     exit_code = 130
 
 
+class VoiceError(StudioError):
+    """A line cannot be spoken as asked: empty or too long, a voice or language this machine does not have, a
+    speech server that failed; the message names the voice, the setting or the limit."""
+
+
+class VoiceBackendError(VoiceError):
+    """A voice backend failed while speaking (a crashed engine, a server that refused or timed out)."""
+
+    exit_code = 1
+
+
 class SafetyRefusal(StudioError):
     """A prompt safety rule refused a text; the message names the rule and its category, never the text."""
 

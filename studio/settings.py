@@ -186,6 +186,23 @@ class Settings:
         secret=True)
     llm_timeout_s: int = setting("STUDIO_LLM_TIMEOUT_S", 60, _positive_int,
         "Seconds one reply of the endpoint may take, start to finish.")
+    voice_backend: VoiceBackendName = setting(
+        "STUDIO_VOICE_BACKEND", VoiceBackendName.AUTO, _enum(VoiceBackendName),
+        "Voice for narration: `auto` (a Piper voice for the language, else the speech server of `STUDIO_TTS_URL`,"
+        " else espeak-ng), `espeak`, `piper` or `openai` (see [Voice](#voice)).")
+    piper_voice: Path | None = setting("STUDIO_PIPER_VOICE", None, _path,
+        "A folder of Piper voices (`NAME.onnx` with `NAME.onnx.json`), e.g. a zh_CN voice, offered beside the"
+        " bundled English one.")
+    tts_url: str | None = setting("STUDIO_TTS_URL", None, str,
+        "Base URL of an OpenAI-compatible speech endpoint (`/v1/audio/speech`), e.g. `http://127.0.0.1:8880/v1`;"
+        " it may point where `STUDIO_LLM_ALLOW_PRIVATE` allows.")
+    tts_model: str | None = setting("STUDIO_TTS_MODEL", None, str,
+        "Model name sent to that speech endpoint, e.g. `kokoro`, `tts-1-hd`.", shown="`tts-1`")
+    tts_voice: str = setting("STUDIO_TTS_VOICE", "alloy", str,
+        "Voice names that endpoint speaks (`,`-separated; the first is the default).")
+    tts_api_key: str | None = setting("STUDIO_TTS_KEY", None, str,
+        "API key for that speech endpoint; never written to logs, errors or projects.",
+        shown="`STUDIO_LLM_API_KEY`", secret=True)
     safety: str = setting("STUDIO_SAFETY", "on", _choice("on", "off"),
         "Prompt safety filter (see [Safety and content credentials](#safety-and-content-credentials)): "
         "`on` or `off`. **Warning**: `off` removes the only check against sexual content involving minors"
@@ -201,6 +218,17 @@ class Settings:
     c2pa_tsa_url: str | None = setting("STUDIO_C2PA_TSA_URL", None, str,
         "RFC 3161 time-stamp authority for C2PA signatures; none by default (signing makes no network "
         "call).")
+    transcriber: TranscriberBackendName = setting(
+        "STUDIO_TRANSCRIBER", TranscriberBackendName.AUTO, _enum(TranscriberBackendName),
+        "Speech to text for captions from your voice: `auto` (by the model's format), `faster-whisper` or"
+        " `transformers`.")
+    whisper_model: str = setting("STUDIO_WHISPER_MODEL", "Systran/faster-whisper-base", str,
+        "Whisper model for captions from your voice: a hub id or a folder (CTranslate2 for faster-whisper,"
+        " `save_pretrained` for transformers).")
+    aligner_model: str = setting("STUDIO_ALIGNER_MODEL", "Qwen/Qwen3-ForcedAligner-0.6B-hf", str,
+        "Forced aligner that times known narration text; used only when its weights are on this machine.")
+    max_transcribe_s: int = setting("STUDIO_MAX_TRANSCRIBE_S", 1800, _positive_int,
+        "Longest recording transcribed or aligned, in seconds (read from the file's header before decoding).")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -219,6 +247,8 @@ class Settings:
             values["data_dir"] = _default_data_dir(environ)
         if values["llm_api_key"] is None:  # the variable most OpenAI-compatible tools already read
             values["llm_api_key"] = environ.get("OPENAI_API_KEY") or None
+        if values["tts_api_key"] is None:  # one key for one provider's chat and speech
+            values["tts_api_key"] = values["llm_api_key"]
         if values["shot_cache_dir"] is None:
             values["shot_cache_dir"] = values["data_dir"] / "shots"
         return cls(**values)

@@ -68,6 +68,7 @@ def test_eight_clients_make_drafts_at_once(tmp_path):
     assert not hung, f"clients {hung} never got an answer in {HANG_GUARD_S:g} s: the server hangs"
     failures = {i: r for i, r in results.items() if isinstance(r, Exception)}
     assert len(results) == CLIENTS and not failures, failures
+    print(f"peak tree RSS {peak_mb:.0f} MiB")
     assert peak_mb <= PEAK_RSS_MB, f"peak tree RSS {peak_mb:.0f} MiB: jobs escaped the queue, or a leak"
 
     videos, projects, digests = set(), set(), set()

@@ -212,6 +212,6 @@ def test_kill_9_of_the_cli_make_then_render_resumes(tmp_path, tiny_ltx):
     assert (stream["codec_name"], stream["width"], stream["height"]) == ("h264", 540, 960)
     assert not job.exists() and not [p.name for p in out_dir.iterdir() if p.name.startswith(".")]
     assert sorted(p.name for p in out_dir.iterdir() if p.is_file()) == [
-        "fox.cover.jpg", "fox.mp4", "fox.project.json", "fox.srt", "fox.vtt"]
+        "fox.ass", "fox.cover.jpg", "fox.mp4", "fox.project.json", "fox.srt", "fox.vtt"]
     assert_no_partial_final_files(out_dir)
     assert os.path.getsize(out) > 0

@@ -107,10 +107,10 @@ def test_studio_packages_import_only_lower_ones():
     assert not wrong, "\n".join(wrong)
 
 
-@pytest.mark.parametrize("kind", ["script", "video"])
+@pytest.mark.parametrize("kind", ["script", "video", "voice"])
 def test_a_kind_of_backend_knows_no_other_kind_and_nothing_above_it(kind):
     above = {"pipelines.shots", "pipelines.make", "pipelines.batch", "pipelines.services"}
-    others = {f"pipelines.{k}" for k in ("script", "video")} - {f"pipelines.{kind}"}
+    others = {f"pipelines.{k}" for k in ("script", "video", "voice")} - {f"pipelines.{kind}"}
     wrong = [f"{SOURCES[m].relative_to(ROOT)}:{line} imports {target}"
              for m, imports in IMPORTS.items() if m.startswith(f"pipelines.{kind}")
              for target, line in imports
@@ -120,9 +120,10 @@ def test_a_kind_of_backend_knows_no_other_kind_and_nothing_above_it(kind):
 
 def test_backend_files_import_their_contract_not_their_service():
     """A backend imports the contract of its kind; only the service (writers, backends) imports backends."""
-    services = {"pipelines.script.writers", "pipelines.video.backends"}
+    services = {"pipelines.script.writers", "pipelines.video.backends", "pipelines.voice.backends"}
     wrong = [f"{SOURCES[m].relative_to(ROOT)}:{line} imports {target}"
-             for m, imports in IMPORTS.items() if m.startswith(("pipelines.script.", "pipelines.video."))
+             for m, imports in IMPORTS.items()
+             if m.startswith(("pipelines.script.", "pipelines.video.", "pipelines.voice."))
              for target, line in imports if _ours(target) in services and m not in services]
     assert not wrong, "\n".join(wrong)
 

@@ -14,6 +14,7 @@ from pipelines.machine import doctor
 from pipelines.models import CachedModel, ModelState
 from pipelines.services import Services
 from studio.machine import Gpu, GpuProbe
+from studio.models import Stage
 from studio.settings import HubEnvironment, Settings
 from tests.helpers.hub import HubServer
 from tests.helpers.zh import zh_untranslated
@@ -58,8 +59,9 @@ def test_who_may_download_through_the_page(tmp_path, values, share, space, manag
 def test_the_idea_tabs_line_in_both_languages(tmp_path, hub):
     settings = settings_for(tmp_path, STUDIO_SCRIPT_BACKEND="template")
     cpu = doctor(settings, hub, gpu_probe=lambda: NO_GPU)
-    assert summary_line(cpu, EN) == "CPU drafts: still images · script: template · voice: your recording"
-    assert summary_line(cpu, ZH) == "CPU 草稿：静图运镜 · 脚本：模板 · 配音：你的录音"
+    voices = cpu.stage(Stage.VOICE).backend  # which backend speaks each language: "espeak (zh), piper (en)"
+    assert summary_line(cpu, EN) == f"CPU drafts: still images · script: template · voice: {voices}"
+    assert summary_line(cpu, ZH) == f"CPU 草稿：静图运镜 · 脚本：模板 · 配音：{voices}"
     gpu = doctor(settings, hub, gpu_probe=lambda: RTX, torch_probe=lambda: "2.13.0")
     gpu_line = summary_line(gpu, ZH)
     assert gpu_line.startswith("24 GB 显卡：") and "生成视频" in gpu_line, gpu_line

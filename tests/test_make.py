@@ -66,9 +66,10 @@ def test_an_idea_becomes_a_postable_draft_clip(capsys, tmp_path, idea, han):
     srt = out.with_suffix(".srt").read_text(encoding="utf-8")
     assert bool(re.search(r"[\u4e00-\u9fff]", srt)) == han
     _assert_rendered_project(out)
-    stages = [line for line in stderr.splitlines() if re.match(r"\d/4 ", line)]
-    assert [s.split(":")[0] for s in stages] == ["1/4 script", "2/4 project", "3/4 shots", "4/4 compose"]
-    assert "backend template" in stages[0] and "draft: still-image motion" in stages[2]
+    stages = [line for line in stderr.splitlines() if re.match(r"\d/5 ", line)]
+    assert [s.split(":")[0] for s in stages] == ["1/5 script", "2/5 project", "3/5 narration", "4/5 shots",
+                                                 "5/5 compose"]
+    assert "backend template" in stages[0] and "draft: still-image motion" in stages[3]
     assert f"wrote {out}" in stdout and "script: backend template" in stdout
     assert re.search(r"shots: \d+ generated, 0 from the cache \(draft: still-image motion\)", stdout)
 
@@ -149,7 +150,9 @@ def test_ctrl_c_during_shots_says_how_to_finish(capsys, tmp_path, monkeypatch):
     last = stderr.strip().splitlines()[-1]
     assert code == 130 and last.startswith("error: cancelled;") and "studio render" in last
     assert "--video-backend still" in last  # the resume renders with the same backend, so the cache hits
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["ctrl.project.json"]
+    # the storyboard and its narration (kept for the resume), no shots
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ctrl.project.json", "ctrl.project.media"]
+    assert [p.name for p in (tmp_path / "ctrl.project.media").iterdir()] == ["voice"]
 
 
 @pytest.mark.parametrize("idea, flags, needle", [

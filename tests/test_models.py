@@ -122,7 +122,7 @@ def test_the_list_names_each_tier_with_size_licence_and_state_here(hub, services
         assert row.fits == (row.model.tier is Tier.CPU)
         assert str(row.model.download) == "unknown" or row.model.download.source.startswith("the Hub's file listing")
     sd = next(r for r in listing.rows if r.model.id == "stabilityai/sd-turbo")
-    assert sd.model.commercial is Commercial.NO and not sd.in_this_version and sd.refused is None
+    assert sd.model.commercial is Commercial.NO and sd.in_this_version and sd.refused is None
     big = list_models(services, gpu_probe=lambda: GpuProbe((Gpu("NVIDIA H100 80GB HBM3", 81559),), "test"))
     assert big.tier is Tier.GPU_80GB and all(row.fits for row in big.rows)
     assert not hub.log, "listing is offline"

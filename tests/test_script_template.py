@@ -76,6 +76,19 @@ def test_short_ideas_give_every_shot_words_and_hashtags_are_whole_words(settings
         assert topic and all(t in vocabulary for t in topic), board.hashtags  # 狗狗, not 周末带狗狗去海边玩它
 
 
+@pytest.mark.parametrize(("idea", "seconds"), [("一只猫在上海开了一家小咖啡店", 15),
+                                             ("A lighthouse keeper's last night before the light goes automatic", 20)])
+def test_a_one_sentence_idea_splits_between_phrases(settings, idea, seconds):
+    """Shots narrate their piece aloud: no piece starts with a particle that closes the one before (了一家…), none
+    ends with a word that opens the next (…before the)."""
+    board = ScriptWriters(settings).write(ScriptRequest(idea=idea, seconds=seconds)).storyboard
+    pieces = [s.voiceover for s in board.shots]
+    assert len(pieces) > 1 and "".join(pieces).replace(" ", "") == idea.replace(" ", "")
+    for piece in pieces:
+        assert piece[0] not in "了的地得着过", pieces
+        assert piece.split()[-1].lower() not in ("the", "a", "before", "of"), pieces
+
+
 def test_long_ideas_keep_every_sentence_in_order_in_the_voiceover(settings):
     board = ScriptWriters(settings).write(ScriptRequest(idea=IDEAS["zh_long"], seconds=30)).storyboard
     assert "".join(s.voiceover for s in board.shots) == IDEAS["zh_long"]

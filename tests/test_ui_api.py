@@ -100,7 +100,8 @@ def test_make_short_needs_only_the_idea(client):
     stream = next(s for s in info["streams"] if s["codec_type"] == "video")
     assert (stream["codec_name"], stream["width"], stream["height"]) == ("h264", 540, 960)
     assert abs(float(info["format"]["duration"]) - 30) <= 1.0 and "Done:" in status
-    assert {f.rsplit(".", 1)[-1] for f in files} == {"mp4", "srt", "vtt", "jpg", "json"}
+    # narrated by default (a voice is always here): the karaoke ASS comes with the word timings
+    assert {f.rsplit(".", 1)[-1] for f in files} == {"mp4", "srt", "vtt", "ass", "jpg", "json"}
 
 
 # What each endpoint cannot do without; everything else has a default.
@@ -146,6 +147,7 @@ def test_api_defaults_are_the_uis(studio_app, client):
     assert default("/extend_shot", "seconds") == widgets["extend_seconds"]
     assert default("/batch", "seconds") == widgets["batch_seconds"]
     assert default("/batch", "preset") == widgets["batch_preset"]
+    assert default("/make_short", "voice") == widgets["idea_voice"]
 
 
 def test_errors_name_files_within_the_project_never_by_server_path(studio_app, client, storyboard):

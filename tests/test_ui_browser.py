@@ -122,6 +122,13 @@ def test_idea_to_downloaded_mp4_in_the_browser(browser, studio_app, tmp_path, lo
         download_info.value.save_as(mp4)
         page.screenshot(path=ARTIFACTS / f"{tag}-06-exported.png", full_page=True)
         reads_in_chinese("export")
+        for tab in ("projects", "batch", "machine"):  # the tabs this walk does not use, as they first show
+            page.get_by_role("tab", name=words[f"tab.{tab}"]).click()
+            if tab == "machine":
+                expect(page.locator("#machine_stages")).to_contain_text(words["machine.stages"], timeout=30_000)
+            page.screenshot(path=ARTIFACTS / f"{tag}-06-{tab}.png", full_page=True)
+            reads_in_chinese(tab)
+        page.get_by_role("tab", name=words["tab.export"]).click()
 
         info = _ffprobe(mp4)
         streams = {s["codec_type"]: s for s in info["streams"]}

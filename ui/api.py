@@ -288,9 +288,10 @@ def build_api(studio: Studio) -> None:
     def make_short(idea: str, seconds: float = 30, preset: str = "douyin", style: str = "cinematic",
                    language: str = "auto", music_library: str = "", beat_sync: bool = False,
                    video_backend: str = "auto", video_model: str = "", steps: float = 0, width: float = 0,
-                   height: float = 0, frames: float = 0, seed: float | None = None, request: gr.Request = None,
+                   height: float = 0, frames: float = 0, seed: float | None = None, voice: str = "auto",
+                   voice_name: str = "", voice_speed: float = 1.0, request: gr.Request = None,
                    progress=gr.Progress()) -> tuple[str, list[str], str]:  # noqa: B008
-        """One idea to a draft MP4 in one call: storyboard, shots, captions, music, AI label.
+        """One idea to a draft MP4 in one call: storyboard, narration, shots, captions, music, AI label.
 
         Args:
             idea: what the short is about, in any language
@@ -302,18 +303,62 @@ def build_api(studio: Studio) -> None:
             beat_sync: cut on the music's beats (needs music)
 {video}
             seed: optional seed for reproducible shots
+            voice: narration: auto (a voice for the language when the server has one), espeak, piper, openai or
+                none
+            voice_name: optional voice name (blank: the backend's for the language)
+            voice_speed: speaking rate, 1 natural (0.5 to 2)
         Returns:
-            the MP4, the files (MP4, SRT, VTT, cover, project) and a status line
+            the MP4, the files (MP4, SRT, VTT, ASS when words are timed, cover, project) and a status line
         """
         started = time.monotonic()
         script = ScriptRequest.from_values(idea, seconds, preset, style, language, seed=seed)
         video = VideoOptions.from_values(video_backend, video_model, steps, width, height, frames, settings=settings,
                                          visitor=True)
-        options = MakeOptions.from_values(music_library=music_library, beat_sync=beat_sync, draft=True)
+        options = MakeOptions.from_values(music_library=music_library, beat_sync=beat_sync, draft=True, voice=voice,
+                                          voice_name=voice_name, voice_speed=voice_speed)
         with studio.jobs.running(request) as flag:
-            composed = make_draft(studio, API_USER, script, video, options, progress, flag.is_set).compose
+            made = make_draft(studio, API_USER, script, video, options, progress, flag.is_set)
+        composed = made.compose
         return (str(composed.video), reporting.result_files(composed),
-                reporting.compose_status(composed, time.monotonic() - started))
+                "\n".join([reporting.compose_status(composed, time.monotonic() - started), *made.narration_notes]))
+
+    @handler
+    def narrate(project_json: str, voice: str = "auto", voice_name: str = "", voice_speed: float = 1.0,
+                shot_id: str = "", hold_length: bool = False, request: gr.Request = None,
+                progress=gr.Progress()) -> tuple[str, list[str], str]:  # noqa: B008
+        """Speak every shot's voice-over line (or one shot's), time its words on the caption and fit the shots to
+        the voice; lines spoken before come from the cache. A shot with the user's own recording keeps it unless
+        it is the one shot_id named.
+
+        Args:
+            project_json: the project, as returned by write_storyboard
+            voice: auto, espeak, piper or openai
+            voice_name: optional voice name (blank: the backend's for the language)
+            voice_speed: speaking rate, 1 natural (0.5 to 2); fitting may speed it up to 1.25
+            shot_id: optional id of the one shot to (re)narrate
+            hold_length: keep the clip's total length (time moves between shots, then the voice speeds up)
+        Returns:
+            the updated project JSON (voiceover_audio, caption_words and fitted lengths per shot), the speech files
+            in shot order and a status line
+        """
+        from pipelines.narration import NarrationOptions
+
+        project = load_api_project(studio, project_json)
+        one = frozenset({shot_id}) if shot_id else None
+        if one and not any(s.id == shot_id for s in project.shots):
+            from studio.errors import ProjectValidationError
+
+            raise ProjectValidationError(f"the project has no shot {shot_id!r}")
+        options = NarrationOptions.from_values(voice, voice_name, voice_speed, regenerate=one or frozenset(),
+                                               only=one, hold_length=bool(hold_length))
+        with studio.jobs.running(request) as flag:
+            result = actions.narrate(services, project, root_of(project), options,
+                                     progress=lambda done, total: progress(done / max(total, 1)), cancel=flag.is_set)
+        saved, text = save(result.project)
+        files = [str(root_of(saved) / s.voiceover_audio) for s in saved.shots if s.voiceover_audio]
+        line = (f"{len(result.shots)} lines: {result.spoken} spoken, {len(result.shots) - result.spoken} from the "
+                f"cache")
+        return text, files, "\n".join([line, *result.notes])
 
     @handler
     def compose_media(media: list[str], captions: str = "", music: str | None = None, preset: str = "douyin",
@@ -402,6 +447,7 @@ def build_api(studio: Studio) -> None:
             (bridge_shots, [project_out, clip_out, status_out], studio.gpu),
             (compose, [video_out, files_out, status_out], studio.cpu),
             (make_short, [video_out, files_out, status_out], studio.gpu),
+            (narrate, [project_out, files_out, status_out], studio.cpu),
             (compose_media, [video_out, files_out, status_out], studio.cpu),
             (export_edit, [archive_out, status_out], studio.cpu),
         )

@@ -103,7 +103,27 @@ EN: dict[str, str] = {
     "progress.writing": "Writing the storyboard", "progress.checking": "Checking the project",
     "progress.shot": "Shot {shot}/{count}{left}", "progress.rendering": "Rendering{left}",
     "progress.media": "Media{left}", "progress.left": " · ~{seconds:.0f} s left",
-    **{f"progress.stage.{k}": f"{k} done" for k in ("script", "project", "shots", "compose")},
+    **{f"progress.stage.{k}": f"{k} done" for k in ("script", "project", "narration", "shots", "compose")},
+    # narration (issue 12): the Idea tab's voice, the Storyboard tab's narration panel
+    "progress.speaking": "Speaking line {line}/{count}",
+    "idea.voice": "Narration", "idea.voice_info": "auto: the best voice here for the language; none: no voice",
+    **{f"choice.voice.{k}": v for k, v in {
+        "auto": "auto", "espeak": "espeak-ng (offline)", "piper": "Piper (neural)", "openai": "speech server",
+        "none": "none"}.items()},
+    "board.narration": "Narration: voice, speed and timed words", "board.voice_backend": "Voice engine",
+    "board.voice_name": "Voice", "board.voice_speed": "Speaking rate (1 = natural)",
+    "board.voice_sample": "Preview line", "board.voice_sample_hint": "Blank: the first voice-over line",
+    "board.voice_sample_default": "This is how the narration will sound.", "board.voice_listen": "Listen",
+    "board.voice_preview": "Preview", "board.narrate_all": "Narrate every shot",
+    "board.narrate_shot": "Regenerate this shot's narration", "board.narration_audio": "This shot's narration",
+    "board.words": "Words and their times", "board.col.word": "word", "board.col.start": "start (s)",
+    "board.col.end": "end (s)", "board.narration_none": "No narration yet: narrate the shots to hear them.",
+    "board.narration_own": "Your own recording (kept; regenerate to replace it with a voice).",
+    "board.narration_info": "Spoken by {backend} · {voice} · {speed:.2f}x · {seconds:.1f} s · word times: {timing}",
+    **{f"name.timing.{k}": v for k, v in {"model": "from the voice model", "engine": "from the speech engine",
+                                          "aligned": "aligned to the audio", "estimated": "estimated"}.items()},
+    "status.narrated": "Narrated {count} shot(s): {spoken} spoken, {cached} from the cache; the clip is "
+                       "{seconds:.1f} s.",
     **{f"progress.unit.{k}": k for k in ("steps", "frames", "files", "ideas")},
     **{f"status.shot.{k}": k for k in ("planned", "rendered", "failed")},
     **{f"status.batch.{k}": k for k in ("ok", "skipped", "failed", "cancelled")},
@@ -146,7 +166,8 @@ EN: dict[str, str] = {
         "product_ad": "Product ad", "vlog": "Vlog", "watercolor": "Watercolor", "cyberpunk": "Cyberpunk"}.items()},
     **{f"choice.caption.{k}": v for k, v in {
         "bold_stroke": "Bold with outline", "shadow": "Soft shadow", "box": "White on a dark box",
-        "yellow_pop": "Yellow pop", "serif_subtitle": "Serif subtitle"}.items()},
+        "yellow_pop": "Yellow pop", "serif_subtitle": "Serif subtitle",
+        "word_pop": "One word at a time (pop)"}.items()},
     **{f"choice.backend.{k}": v for k, v in {
         "auto": "Automatic (GPU model if present, else still drafts)", "ltx": "LTX-Video (GPU)",
         "wan": "Wan 2.x (GPU)", "still": "Still-image motion (CPU draft)"}.items()},
@@ -331,7 +352,27 @@ ZH: dict[str, str] = {
     "progress.shot": "镜头 {shot}/{count}{left}", "progress.rendering": "正在渲染{left}",
     "progress.media": "正在整理素材{left}", "progress.left": " · 还剩约 {seconds:.0f} 秒",
     **{f"progress.stage.{k}": v for k, v in {
-        "script": "脚本已完成", "project": "项目已建好", "shots": "镜头已生成", "compose": "合成已完成"}.items()},
+        "script": "脚本已完成", "project": "项目已建好", "narration": "配音已完成", "shots": "镜头已生成",
+        "compose": "合成已完成"}.items()},
+    # narration (issue 12)
+    "progress.speaking": "正在配音 {line}/{count}",
+    "idea.voice": "配音", "idea.voice_info": "自动：用本机最合适的该语言声音；无：不配音",
+    **{f"choice.voice.{k}": v for k, v in {
+        "auto": "自动", "espeak": "espeak-ng（离线）", "piper": "Piper（神经网络）", "openai": "语音服务器",
+        "none": "无"}.items()},
+    "board.narration": "配音：声音、语速和逐字时间", "board.voice_backend": "配音引擎",
+    "board.voice_name": "声音", "board.voice_speed": "语速（1 为自然）",
+    "board.voice_sample": "试听台词", "board.voice_sample_hint": "留空：用第一句配音台词",
+    "board.voice_sample_default": "配音听起来就是这样。", "board.voice_listen": "试听",
+    "board.voice_preview": "试听", "board.narrate_all": "为所有镜头配音",
+    "board.narrate_shot": "重新生成此镜头配音", "board.narration_audio": "此镜头的配音",
+    "board.words": "逐字时间", "board.col.word": "词", "board.col.start": "开始（秒）",
+    "board.col.end": "结束（秒）", "board.narration_none": "还没有配音：点“为所有镜头配音”来生成。",
+    "board.narration_own": "你自己的录音（会保留；重新生成则改用配音声音）。",
+    "board.narration_info": "配音：{backend} · {voice} · {speed:.2f} 倍速 · {seconds:.1f} 秒 · 逐字时间：{timing}",
+    **{f"name.timing.{k}": v for k, v in {"model": "来自语音模型", "engine": "来自语音引擎",
+                                          "aligned": "与音频对齐", "estimated": "估算"}.items()},
+    "status.narrated": "已为 {count} 个镜头配音：新生成 {spoken} 个，缓存 {cached} 个；视频时长 {seconds:.1f} 秒。",
     **{f"progress.unit.{k}": v for k, v in {
         "steps": "步", "frames": "帧", "files": "个文件", "ideas": "个创意"}.items()},
     **{f"status.shot.{k}": v for k, v in {"planned": "待生成", "rendered": "已生成", "failed": "失败"}.items()},
@@ -377,7 +418,7 @@ ZH: dict[str, str] = {
         "product_ad": "产品广告", "vlog": "Vlog", "watercolor": "水彩", "cyberpunk": "赛博朋克"}.items()},
     **{f"choice.caption.{k}": v for k, v in {
         "bold_stroke": "粗体描边", "shadow": "柔和阴影", "box": "深色底框白字", "yellow_pop": "醒目黄字",
-        "serif_subtitle": "衬线字幕"}.items()},
+        "serif_subtitle": "衬线字幕", "word_pop": "逐词弹出"}.items()},
     **{f"choice.backend.{k}": v for k, v in {
         "auto": "自动（有 GPU 用模型，否则静图草稿）", "ltx": "LTX-Video（GPU）", "wan": "Wan 2.x（GPU）",
         "still": "静图运镜（CPU 草稿）"}.items()},

@@ -14,6 +14,7 @@ from pipelines.make import MakeOptions, MakeProgress, MakeResult, MakeStage
 from pipelines.script.contract import ScriptRequest
 from pipelines.script.prompts import ScriptStyle
 from pipelines.video.contract import VideoOptions
+from studio.backends import VoiceBackendName
 from studio.media import IMAGE_SUFFIXES, VIDEO_SUFFIXES
 from studio.project.assemble import QuickOptions
 from studio.project.model import Language, Project
@@ -41,6 +42,9 @@ def build_idea_tab(studio: Studio) -> None:
                                      value=PresetName.DOUYIN.value, label=t("idea.preset"), elem_id="idea_preset")
                 style = gr.Dropdown(choices("style", SCRIPT_STYLES), value="cinematic", label=t("idea.style"),
                                     elem_id="idea_style")
+                voice = gr.Dropdown(choices("voice", [*(b.value for b in VoiceBackendName), "none"]),
+                                    value=VoiceBackendName.AUTO.value, label=t("idea.voice"),
+                                    info=t("idea.voice_info"), elem_id="idea_voice")
             with gr.Accordion(t("idea.more"), open=False):
                 references = gr.File(label=t("idea.references"), file_count="multiple", file_types=["image"],
                                      elem_id="references", height=120)
@@ -86,18 +90,22 @@ def build_idea_tab(studio: Studio) -> None:
         return saved, saved.shots[0].id if saved.shots else None, note
 
     @handler
-    def make_it(user, idea, seconds, preset, style, language, notes, script, references, request: gr.Request,
-                progress=gr.Progress()):  # noqa: B008
+    def make_it(user, idea, seconds, preset, style, language, notes, script, references, voice,
+                request: gr.Request, progress=gr.Progress()):  # noqa: B008
         started, words = time.monotonic(), words_for(request)
         with studio.jobs.running(request) as flag:
             made = make_draft(studio, studio.user_id(user), ScriptRequest.from_values(
                 idea, seconds, preset, style, language, notes, script), VideoOptions.from_values(
-                settings=settings, visitor=True), MakeOptions.from_values(references=references, draft=True),
+                settings=settings, visitor=True), MakeOptions.from_values(references=references, draft=True,
+                                                                          voice=voice),
                 progress, flag.is_set, words)
         project, composed = made.project, made.compose
+        from ui.sentences import translate
+
+        status = "\n".join([reporting.compose_status(composed, time.monotonic() - started, words),
+                            *(translate(note, words) for note in made.narration_notes)])
         return (project, project.shots[0].id if project.shots else None, str(composed.video),
-                reporting.result_files(composed),
-                reporting.compose_status(composed, time.monotonic() - started, words))
+                reporting.result_files(composed), status)
 
     @handler
     def from_media(user, media, captions, preset, request: gr.Request):
@@ -125,7 +133,7 @@ def build_idea_tab(studio: Studio) -> None:
                                 api_name=False, **studio.cpu))
     studio.changed(write.click(write_board, state + request_inputs + [references],
                                [studio.project, studio.selected, status], api_name=False, **studio.gpu))
-    studio.changed(make.click(make_it, [studio.user, *request_inputs, references],
+    studio.changed(make.click(make_it, [studio.user, *request_inputs, references, voice],
                               [studio.project, studio.selected, video, files, status], api_name=False, **studio.gpu))
     stop.click(studio.jobs.cancel, api_name=False, queue=False)
     studio.changed(use_media.click(from_media, [studio.user, media, captions, preset],
@@ -152,7 +160,11 @@ def make_draft(studio: Studio, user: str, request: ScriptRequest, video: VideoOp
             progress(result.stage.number / len(MakeStage), desc=say(words, f"progress.stage.{result.stage.value}"))
 
     with studio.workspace.render_output() as output:
-        report = MakeProgress(stage=stage, shots=reporting.shots_progress(progress, words),
+        def spoken(done: int, total: int) -> None:
+            if progress is not None:
+                progress(done / max(total, 1), desc=say(words, "progress.speaking", line=done, count=total))
+
+        report = MakeProgress(stage=stage, narration=spoken, shots=reporting.shots_progress(progress, words),
                               compose=reporting.frames_progress(progress, words))
         result = actions.make(studio.services, request, video, options, output, progress=report, cancel=cancel)
     return dataclasses.replace(result, project=saved[-1])

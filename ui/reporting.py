@@ -80,4 +80,4 @@ def compose_status(result: ComposeResult, elapsed_s: float, words: dict[str, str
 
 
 def result_files(result: ComposeResult) -> list[str]:
-    return [str(p) for p in (result.video, result.srt, result.vtt, result.cover, result.project_file) if p]
+    return [str(p) for p in (result.video, result.srt, result.vtt, result.ass, result.cover, result.project_file) if p]

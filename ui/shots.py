@@ -14,7 +14,7 @@ from pipelines.video.contract import VideoOptions
 from studio.backends import VideoBackendName
 from studio.models import model_terms
 from studio.project.files import resolve_media
-from studio.project.model import Project
+from studio.project.model import Project, ShotCandidate
 from studio.settings import Settings
 from ui import reporting
 from ui.context import Studio, shot_choices

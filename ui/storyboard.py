@@ -9,6 +9,8 @@ read widgets into them and autosave the result.
 
 from __future__ import annotations
 
+import re
+
 import gradio as gr
 
 import actions
@@ -29,8 +31,10 @@ from ui.cards import shot_cards
 from ui.context import Studio, shot_choices
 from ui.effects import LOOK_CHOICES, effect_controls, effects_from_controls
 from ui.i18n import choices, say, t, words_for
+from ui.narration import build_narration_panel
 from ui.sentences import translate
 from ui.session import handler, without_server_paths
+from ui.transcribe import build_captions_from_voice
 
 OWN_MEDIA = "own"  # the source choice meaning "show the shot's media as it is"
 SOURCES = [OWN_MEDIA, *(s.value for s in ShotSource)]
@@ -49,8 +53,10 @@ def update_shot(project: Project, shot_id: str, **fields) -> Project:
     """The shot with new field values, validated like any project field; a changed look un-renders it."""
     i = _index(project, shot_id)
     old = project.shots[i]
+    merged = {**old.model_dump(), **fields}
+    merged.update(_narration_after_edit(old, merged))
     try:
-        new = Shot.model_validate({**old.model_dump(), **fields})
+        new = Shot.model_validate(merged)
     except Exception as err:  # pydantic's ValidationError, named the way the project files name fields
         from pydantic import ValidationError
 
@@ -65,6 +71,27 @@ def update_shot(project: Project, shot_id: str, **fields) -> Project:
     shots = list(project.shots)
     shots[i] = new
     return project.with_shots(shots)
+
+
+def _narration_after_edit(old: Shot, new: dict) -> dict:
+    """What an edit does to a shot's narration: a changed line drops the studio's speech of the old one (narrate
+    again to speak it; the user's own recording stays); a changed caption keeps the timed words it still shows; a
+    shorter shot keeps the words that start inside it, so an edit never leaves a word after the shot's end."""
+    from pipelines.narration import caption_timings
+
+    changes: dict = {}
+    if new.get("voiceover", old.voiceover) != old.voiceover and old.narration is not None:
+        return {"voiceover_audio": None, "narration": None, "caption_words": ()}
+    words = [(w["text"], w["start_ms"], w["end_ms"]) if isinstance(w, dict) else (w.text, w.start_ms, w.end_ms)
+             for w in new.get("caption_words", ())]
+    if not words:
+        return changes
+    duration = int(new.get("duration_ms") or old.duration_ms)
+    caption = new.get("caption", old.caption) or ""
+    if caption != old.caption or duration < old.duration_ms:
+        kept = caption_timings(caption, [w for w in words if w[1] < duration], 0, duration)
+        changes["caption_words"] = tuple(w.model_dump() for w in kept or ())
+    return changes
 
 
 def add_shot(project: Project, after_id: str | None) -> tuple[Project, str]:
@@ -154,8 +181,8 @@ def build_storyboard_tab(studio: Studio) -> None:
                 add = gr.Button(t("board.add"), size="sm", elem_id="add_shot")
                 duplicate = gr.Button(t("board.duplicate"), size="sm", elem_id="duplicate_shot")
                 delete = gr.Button(t("board.delete"), size="sm", variant="stop", elem_id="delete_shot")
-                up = gr.Button("↑", size="sm", elem_id="shot_up")
-                down = gr.Button("↓", size="sm", elem_id="shot_down")
+                up = gr.Button(t("board.earlier"), size="sm", elem_id="shot_up")
+                down = gr.Button(t("board.later"), size="sm", elem_id="shot_down")
         with gr.Column(scale=3):
             prompt = gr.Textbox(label=t("board.prompt"), lines=3, elem_id="shot_prompt")
             caption = gr.Textbox(label=t("board.caption"), lines=2, elem_id="shot_caption")
@@ -197,6 +224,7 @@ def build_storyboard_tab(studio: Studio) -> None:
                                              elem_id="shot_preview")
                     preview_video = gr.Video(label=t("board.preview_video"), interactive=False, height=360,
                                              elem_id="shot_preview_clip")
+            build_narration_panel(studio)
             with gr.Row():
                 save = gr.Button(t("board.save"), variant="primary", elem_id="save_shot")
                 enhance = gr.Button(t("board.enhance"), elem_id="enhance_prompt")
@@ -209,6 +237,7 @@ def build_storyboard_tab(studio: Studio) -> None:
         characters = gr.Textbox(label=t("board.characters"), lines=3, elem_id="bible_characters",
                                 info=t("board.characters_info"))
         save_details = gr.Button(t("board.save_details"), elem_id="save_details")
+    build_captions_from_voice(studio)
     editor = [prompt, caption, voice, seconds, camera, transition, source]
     fx = [transition_s, look, speed, reverse, speed_audio, effects]
     state = [studio.project, studio.user, studio.selected]

@@ -12,9 +12,9 @@ The API key goes only into the ``Authorization`` header: it is never part of an 
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
+from pipelines import http
 from pipelines.script.chat import (
     Message,
     ModelReply,
@@ -28,7 +28,7 @@ from pipelines.script.contract import Cancel, DraftReply, Progress, ScriptReques
 from pipelines.script.prompts import draft_json_schema, prompt_json_schema
 from studio.backends import ScriptBackendName
 from studio.errors import ScriptBackendError, ScriptCancelled, ScriptInputError
-from studio.project.model import Bible, clean_text
+from studio.project.model import Bible
 from studio.settings import Settings
 
 _FORMATS = ("json_schema", "json_object", "none")
@@ -40,17 +40,6 @@ def _endpoint(base_url: str, allow_private: str = "loopback") -> str:
     check_llm_url(base_url, allow_private=allow_private)  # http(s) only, no credentials, no private addresses
     url = base_url.strip().rstrip("/")
     return url if url.endswith("/chat/completions") else url + "/chat/completions"
-
-
-def _snippet(body: bytes) -> str:
-    """A short, cleaned excerpt of a server's error body for the user's message."""
-    text = body[:2000].decode("utf-8", "replace")
-    try:
-        error = json.loads(text).get("error")
-        text = error.get("message", text) if isinstance(error, dict) else str(error or text)
-    except (ValueError, AttributeError):
-        pass
-    return " ".join(clean_text(text).split())[:200]
 
 
 class OpenAIScriptWriter:
@@ -132,48 +121,34 @@ class OpenAIScriptWriter:
         return any(word in text for word in ("response_format", "json_schema", "json_object", "response format"))
 
     def _post(self, payload: dict[str, Any], cancel: Cancel | None) -> tuple[int, bytes]:
-        import httpx
-
-        headers = {"Content-Type": "application/json", "Accept": "application/json"}
-        if self._api_key:
-            headers["Authorization"] = f"Bearer {self._api_key}"
-        deadline = time.monotonic() + self.timeout_s
-        timeout = httpx.Timeout(self.timeout_s, connect=min(10.0, self.timeout_s))
-        chunks: list[bytes] = []
-        size = 0
         try:
-            with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client, \
-                    client.stream("POST", self.url, json=payload, headers=headers) as response:
-                for chunk in response.iter_bytes():
-                    size += len(chunk)
-                    if size > self.max_reply_bytes:
-                        raise ScriptBackendError(f"the LLM server at {self.url} sent more than "
-                                                 f"{self.max_reply_bytes // 1024} KiB; refusing the reply")
-                    if time.monotonic() > deadline:
-                        raise httpx.ReadTimeout("deadline")
-                    if cancel is not None and cancel():
-                        raise ScriptCancelled("script writing was cancelled")
-                    chunks.append(chunk)
-                return response.status_code, b"".join(chunks)
-        except httpx.TimeoutException:
+            return http.post_json(self.url, payload, accept="application/json", api_key=self._api_key,
+                                  timeout_s=self.timeout_s, max_bytes=self.max_reply_bytes, cancel=cancel)
+        except http.TooLarge:
+            raise ScriptBackendError(f"the LLM server at {self.url} sent more than "
+                                     f"{self.max_reply_bytes // 1024} KiB; refusing the reply") from None
+        except http.Stopped:
+            raise ScriptCancelled("script writing was cancelled") from None
+        except http.TimedOut:
             raise ScriptBackendError(f"the LLM server at {self.url} did not answer within {self.timeout_s:g} s "
                                      "(STUDIO_LLM_TIMEOUT_S)") from None
-        except httpx.HTTPError as err:
-            raise ScriptBackendError(f"cannot reach the LLM server at {self.url}: {type(err).__name__}") from None
+        except http.Unreachable as err:
+            raise ScriptBackendError(f"cannot reach the LLM server at {self.url}: {err}") from None
 
     def _reply(self, status: int, body: bytes) -> ModelReply:
         if status in (401, 403):
             raise ScriptBackendError(f"the LLM server at {self.url} refused the API key (HTTP {status}); "
                                      "check STUDIO_LLM_API_KEY")
         if status != 200:
-            raise ScriptBackendError(f"the LLM server at {self.url} answered HTTP {status}: {_snippet(body)}")
+            raise ScriptBackendError(f"the LLM server at {self.url} answered HTTP {status}: "
+                                     f"{http.error_snippet(body)}")
         try:
             choice = json.loads(body)["choices"][0]
             content = choice["message"]["content"]
         except (ValueError, KeyError, IndexError, TypeError):
             # a reply that does not speak the protocol is the server's fault, not the model's: no repair round
             raise ScriptBackendError(f"the LLM server at {self.url} did not send a chat completion "
-                                     f"({_snippet(body) or 'empty body'})") from None
+                                     f"({http.error_snippet(body) or 'empty body'})") from None
         if not isinstance(content, str):
             content = ""
         return ModelReply(text=content, truncated=choice.get("finish_reason") == "length")

@@ -7,7 +7,7 @@
                  preset's loudness (e.g. -14 LUFS, true peak <= -1 dBTP)
     4. frames    each frame composed in Pillow and streamed to one ffmpeg encoder (progress, cancel); shots
                  with effects (studio.compose.effects) and transitions (studio.compose.transitions) on the way
-    5. sidecars  SRT, VTT, cover JPEG, project JSON
+    5. sidecars  SRT, VTT (phrase cues), ASS with karaoke word timing when words are timed, cover JPEG, project JSON
     6. publish   everything moved into place, the MP4 last; on any failure nothing is left behind
 
 Frames are composed directly (shot frame, transition blend, overlay pastes) instead of through
@@ -44,7 +44,14 @@ from studio.errors import CaptionError, MissingMediaError, ProjectValidationErro
 from studio.media import MediaInfo, MediaKind, probe_for, probe_shot_media
 from studio.project.files import project_json, resolve_media, save_project
 from studio.project.limits import check_project_limits
-from studio.project.model import CaptionPosition, LabelPosition, Project, Transition, transition_problem
+from studio.project.model import (
+    CaptionPosition,
+    LabelPosition,
+    Project,
+    Transition,
+    WordMode,
+    transition_problem,
+)
 from studio.project.presets import PlatformPreset, get_preset
 from studio.project.timeline import Timeline, build_timeline, frame_count, frame_time_ms
 from studio.scratch import fsync_file, owner_tag, sweep_stale
@@ -98,6 +105,7 @@ class ComposeResult:
     project: Project | None = None  # as rendered: with beat sync, the snapped durations
     warnings: tuple[str, ...] = ()  # one sentence each, for the user to read before posting (e.g. label off)
     signed: bool = False  # carries a signed C2PA manifest (STUDIO_C2PA_CERT and STUDIO_C2PA_KEY set)
+    ass: Path | None = None  # captions for editors, with karaoke word timing where the shots have word timings
 
 
 @dataclass(frozen=True)
@@ -268,19 +276,51 @@ def build_overlays(project: Project, preset: PlatformPreset, timeline: Timeline,
             for word, span in zip(shot.caption_words, spans, strict=True):
                 w_start = max(cue.start_ms, shot_start + word.start_ms)
                 w_end = min(cue.end_ms, shot_start + word.end_ms)
-                if w_end <= w_start or w_start < cursor:
+                if w_end <= w_start or w_start < cursor or span[1] <= span[0]:
                     continue
-                if w_start > cursor:
-                    segments.append((cursor, w_start, img))
-                lit = render_caption(cue.text, style, max_width_px=max_width, scale=preset.scale, fonts=fonts,
-                                     highlight=span).image
-                segments.append((w_start, w_end, lit))
+                timed.append((w_start, w_end, span))
                 cursor = w_end
-            if cursor < cue.end_ms:
-                segments.append((cursor, cue.end_ms, img))
-        else:
-            segments.append((cue.start_ms, cue.end_ms, img))
+        if timed and style.word_mode is WordMode.POP:
+            overlays.extend(_pop_overlays(cue, timed, caption_image, placed, where))
+            continue
+        img = caption_image(cue.text, where)
+        x, y = placed(img)
+        segments: list[tuple[int, int, Image.Image]] = []
+        cursor = cue.start_ms
+        for w_start, w_end, span in timed:
+            if w_start > cursor:
+                segments.append((cursor, w_start, img))
+            segments.append((w_start, w_end, caption_image(cue.text, where, span)))
+            cursor = w_end
+        if cursor < cue.end_ms:
+            segments.append((cursor, cue.end_ms, img))
         overlays.extend(Overlay(image, x, y, start, end) for start, end, image in segments)
+    return overlays
+
+
+POP_MS = 90  # a popped word starts this long at POP_SCALE, then settles
+POP_SCALE = 1.15
+POP_WORD_SCALE = 1.4  # one word alone has the room: drawn this much larger than the style's caption size
+
+
+def _pop_overlays(cue, timed, caption_image, placed, where: str) -> list[Overlay]:
+    """The ``pop`` word mode: one word at a time, each from when it is spoken until the next one is (the last until
+    the caption ends), starting slightly larger so it pops in; in the highlight colour."""
+    overlays = []
+    for k, (w_start, _w_end, span) in enumerate(timed):
+        end = timed[k + 1][0] if k + 1 < len(timed) else cue.end_ms
+        if end <= w_start:
+            continue
+        word = cue.text[span[0]:span[1]].strip()
+        if not word:
+            continue
+        whole = (0, len(word))
+        settled = caption_image(word, where, whole, POP_WORD_SCALE)
+        popped = caption_image(word, where, whole, POP_WORD_SCALE * POP_SCALE)
+        pop_end = min(end, w_start + POP_MS)
+        overlays.append(Overlay(popped, *placed(popped), w_start, pop_end))
+        if pop_end < end:
+            overlays.append(Overlay(settled, *placed(settled), pop_end, end))
     return overlays
 
 
@@ -468,6 +508,7 @@ def sidecar_paths(output: Path) -> dict[str, Path]:
     return {
         "srt": stem.with_suffix(".srt"),
         "vtt": stem.with_suffix(".vtt"),
+        "ass": stem.with_suffix(".ass"),
         "cover": Path(f"{stem}.cover.jpg"),
         "project": Path(f"{stem}.project.json"),
     }
@@ -518,9 +559,10 @@ def compose(project: Project, output: str | os.PathLike[str], *, settings: Setti
         paths = sidecar_paths(output)
         staged: dict[str, Path] = {}
         if timeline.captions:
-            for fmt in ("srt", "vtt"):
+            timed = any(timeline.spans[cue.index].shot.caption_words for cue in timeline.captions)
+            for fmt in ("srt", "vtt", "ass") if timed else ("srt", "vtt"):  # ASS: for karaoke word timing
                 staged[fmt] = job_dir / f"captions.{fmt}"
-                staged[fmt].write_text(subtitle_text(timeline, fmt), encoding="utf-8")
+                staged[fmt].write_text(subtitle_text(timeline, fmt, project.caption_style), encoding="utf-8")
         cover_renderer = FrameRenderer(plan, settings)
         try:
             staged["cover"] = job_dir / "cover.jpg"
@@ -552,6 +594,7 @@ def compose(project: Project, output: str | os.PathLike[str], *, settings: Setti
         preset=preset.name.value, elapsed_s=time.monotonic() - started, aigc=aigc, loudness=loudness,
         beat_sync=plan.beat_sync.message if plan.beat_sync else None, project=project,
         warnings=label_warnings(project) + effect_notes(plan.effects), signed=signing is not None,
+        ass=paths["ass"] if "ass" in staged else None,
     )
 
 

@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from studio.errors import ProjectError, UnsafePathError
 from studio.project.effects import effect_files, map_effect_files
-from studio.project.files import load_project, project_json, resolve_media
+from studio.project.files import load_project, project_json, resolve_media, with_reference_paths
 from studio.project.model import Project
 
 PROJECT_NAME = "project.json"

@@ -183,6 +183,21 @@ class WordTiming(_Model):
         return self
 
 
+class Narration(_Model):
+    """How a shot's ``voiceover_audio`` was spoken by the studio (none: the user's own recording): enough to say
+    which voice spoke, how the times were made, and to find it in the voice cache."""
+
+    backend: str = Field(pattern=r"^[a-z0-9_]{1,20}$")
+    voice: str = Field(default="", max_length=200)
+    speed: float = Field(default=1.0, ge=0.5, le=2.0, description="Speaking rate asked of the voice (1 natural).")
+    tempo: float = Field(default=1.0, ge=0.5, le=2.0, description="Pitch-preserving tempo change after it (atempo).")
+    timing: str = Field(default="", max_length=20, description="Where the word times came from: model, engine, "
+                                                               "aligned or estimated.")
+    text: str = Field(default="", max_length=2000, description="The line as spoken (a speaker's name removed).")
+    speech_ms: int = Field(default=0, ge=0, description="Length of the spoken audio.")
+    offset_ms: int = Field(default=0, ge=0, description="Where the voice starts in the shot (mid-transition).")
+
+
 class ShotRender(_Model):
     """What produced a shot's ``media``: enough to label it, reproduce it and find it in the shot cache."""
 
@@ -247,6 +262,9 @@ class Shot(_Model):
     status: ShotStatus = ShotStatus.PLANNED
     voiceover_audio: str | None = Field(default=None, description="Recorded voice-over of this shot (audio file).")
     voiceover_gain_db: float = Field(default=0.0, ge=-60, le=12)
+    narration: Narration | None = Field(
+        default=None, description="Set when the studio spoke `voiceover_audio` from the `voiceover` line; null for "
+                                  "the user's own recording (never replaced unless asked).")
     source: ShotSource | None = Field(
         default=None, description="What to generate the shot from; null shows `media` as is (or text if none).")
     source_media: str | None = Field(default=None, description="The user's image or clip a shot is generated from.")
@@ -357,6 +375,13 @@ def transition_problem(shots: tuple[Shot, ...]) -> str | None:
     return None
 
 
+class WordMode(StrEnum):
+    """How timed words show: the whole caption with the spoken word recoloured, or the spoken word alone."""
+
+    HIGHLIGHT = "highlight"
+    POP = "pop"
+
+
 class CaptionStyle(_Model):
     """How captions look. Sizes are pixels at the 1080-wide reference and scale with the preset."""
 
@@ -377,6 +402,8 @@ class CaptionStyle(_Model):
     position: CaptionPosition = CaptionPosition.BOTTOM
     max_lines: int = Field(default=3, ge=1, le=6)
     line_spacing: float = Field(default=1.2, ge=0.8, le=2.5)
+    word_mode: WordMode = Field(default=WordMode.HIGHLIGHT, description=(
+        "With word timings: `highlight` recolours the spoken word in the caption, `pop` shows one word at a time."))
 
 
 class BeatSnap(StrEnum):

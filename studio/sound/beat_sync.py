@@ -104,4 +104,5 @@ def _apply_cuts(project: Project, original: Project, current: list[int], targets
 
 
 def _last_word_ms(shot) -> int:
-    return max((w.start_ms for w in shot.caption_words), default=-1)
+    """Where the shot's last timed word ends: a cut never lands inside a spoken word (narration is fitted first)."""
+    return max((w.end_ms for w in shot.caption_words), default=-1)

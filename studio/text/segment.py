@@ -17,6 +17,12 @@ _HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 # Parts of speech (jieba's tag set) that name what a text is about: nouns, place, person and other proper names,
 # noun-like verbs and idioms.
 _TOPIC_TAGS = {"n", "nr", "ns", "nt", "nz", "ng", "s", "vn", "an", "i", "l", "j"}
+# Words a piece of a split sentence may not start (Chinese particles that close what comes before: 开了|一家, not
+# 开|了一家) or end with (English words that open what comes after: "before the|light", not "before|the light").
+_CLOSING_PARTICLES = frozenset("了的地得着过吗呢吧啊呀嘛")
+_OPENING_WORDS = frozenset({"a", "an", "the", "of", "to", "in", "on", "at", "for", "with", "from", "by", "into",
+                            "before", "after", "and", "or", "but", "my", "his", "her", "its", "our", "their",
+                            "your", "this", "that", "these", "those", "very", "so"})
 
 
 @cache
@@ -47,7 +53,7 @@ def inside_words(text: str) -> frozenset[int]:
 def split_at_words(text: str, parts: int) -> list[str]:
     """``text`` in ``parts`` consecutive pieces of about equal length, cut only between words; never an empty
     piece (fewer words than parts gives fewer pieces)."""
-    pieces = [w for w in words(text) if w] if _HAN.search(text) else re.findall(r"\S+\s*", text)
+    pieces = _phrases([w for w in words(text) if w]) if _HAN.search(text) else _phrases(re.findall(r"\S+\s*", text))
     parts = max(1, min(parts, len(pieces)))
     ends = list(itertools.accumulate(len(p) for p in pieces))  # text length after each piece
     cuts: list[int] = []  # cut after piece cuts[k]
@@ -58,6 +64,19 @@ def split_at_words(text: str, parts: int) -> list[str]:
         cuts.append(min(range(earliest, latest + 1), key=lambda i: abs(ends[i] - target)))
     bounds = [-1, *cuts, len(pieces) - 1]
     return ["".join(pieces[a + 1:b + 1]).strip() for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
+def _phrases(pieces: list[str]) -> list[str]:
+    """Pieces no cut may separate from their neighbour: a closing particle joins the word before it, an opening
+    word the word after it."""
+    out: list[str] = []
+    for piece in pieces:
+        last = out[-1].split()[-1].lower() if out and out[-1].split() else ""
+        if out and (piece.strip() in _CLOSING_PARTICLES or last in _OPENING_WORDS):
+            out[-1] += piece
+        else:
+            out.append(piece)
+    return out
 
 
 def keywords(text: str, limit: int = 3) -> list[str]:

@@ -1,10 +1,16 @@
-"""Caption sidecars: SRT and WebVTT files timed from the timeline, for platforms' own captions."""
+"""Caption sidecars: SRT and WebVTT files timed from the timeline, for platforms' own captions (one cue a phrase);
+and an ASS file for editors (Aegisub, Premiere, Resolve, Jianying read it) with karaoke timing: each spoken word of
+a caption carries a ``\\k`` tag of its length, so the editor lights words up as they are spoken."""
 
 from __future__ import annotations
 
 import pysubs2
 
-from studio.project.timeline import Timeline
+from studio.project.model import CaptionPosition, CaptionStyle
+from studio.project.timeline import CaptionSpan, Timeline
+from studio.text.layout import word_spans
+
+ASS_WIDTH, ASS_HEIGHT = 1080, 1920  # the 1080-wide reference where caption sizes are given
 
 
 def subtitle_file(timeline: Timeline) -> pysubs2.SSAFile:

@@ -11,9 +11,11 @@ import re
 _NAMES = re.compile(
     r"""
     [\w.+-]+/[\w./+-]+                       # model ids, paths and URLs: Qwen/Qwen2.5-1.5B-Instruct
+    | \b\d[\w.+-]*                           # versions and ids: 2.13.0+cpu, 4B
     | `[^`]*`                                # code: `python -m studio models download ...`
     | '[^'\n]*'                               # a value quoted: 'push_in'
     | \bpip\ install\ \S+                    # an install line: pip install ".[gpu]"
+    | \bpython\ -m\ studio\ [^\n；，。（）]*     # a command shown as code (the page drops the backticks)
     | --[\w-]+                               # command-line flags: --voiceover
     | \b[\w-]+(?:\.[\w-]+)+\b | \.[a-z0-9]{2,6}\b   # file names and their parts: short.cover.jpg, .srt
     | \b[A-Za-z]+[-.]\d[\w.-]*               # versioned names: Apache-2.0, CC-BY-4.0, FLUX.2-klein
@@ -32,6 +34,8 @@ _NAMES = re.compile(
     re.VERBOSE,
 )
 _ENGLISH = re.compile(r"[A-Za-z]{3,}")
+# Gradio's own transient queue line on a busy server (its front end has no Chinese for it; not the studio's text)
+_GRADIO_OWN = re.compile(r"^In queue: \d+ of \d+$|^queue: \d+/\d+$")
 
 
 def zh_untranslated(text: str) -> list[str]:
@@ -53,4 +57,5 @@ def page_untranslated(page, allowed: list[str] = ()) -> list[str]:
         stem = line.rstrip("…").strip()
         return any(stem in text for text in known)
 
-    return [line for line in dict.fromkeys(zh_untranslated("\n".join(lines))) if not is_known(line)]
+    return [line for line in dict.fromkeys(zh_untranslated("\n".join(lines)))
+            if not is_known(line) and not _GRADIO_OWN.match(line)]
