@@ -505,7 +505,8 @@ class RayRunner:
     def actor_stats(self) -> list[dict[str, Any]]:
         with self._lock:
             actors = [a for pool in self._pools.values() for a in pool.actors]
-        return ray.get([a.stats.remote() for a in actors], timeout=60)
+        # an actor answers between shots: a busy one on a loaded machine may take minutes to finish its step
+        return ray.get([a.stats.remote() for a in actors], timeout=PLACE_S)
 
     def close(self) -> None:
         """Stop this runner's actors (their GPUs go back to the cluster); the cluster itself stays."""
