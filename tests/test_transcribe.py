@@ -126,9 +126,9 @@ def test_the_sound_of_a_clip_is_transcribed(services, media):
 
 def test_a_model_loads_once_per_process(services, media):
     first = services.transcriber.backend()
-    loaded = first.model()
+    loaded = first.loaded()
     services.transcriber.transcribe(media["en.wav"], "en")
-    assert services.transcriber.backend() is first and first.model() is loaded
+    assert services.transcriber.backend() is first and first.loaded() is loaded
 
 
 def test_a_cancelled_transcription_stops_with_nothing_returned(services, media):

@@ -850,7 +850,7 @@ SENTENCES: dict[str, str] = {
         "{0} 里没有听到人声（只有噪声或音乐）；请离麦克风近一些重新录音",
     'faster-whisper is not installed: pip install ".[voice]" (or set STUDIO_TRANSCRIBER=transformers)':
         '没有安装 faster-whisper：pip install ".[voice]"（或设置 STUDIO_TRANSCRIBER=transformers）',
-    "cannot load the faster-whisper model {0}: {1}": "无法加载 faster-whisper 模型 {0}：{1}",
+    "cannot load the {0} model {1}: {2}": "无法加载 {0} 模型 {1}：{2}",
     "unknown language {0}; choose one of: {1}": "未知的语言 {0}；请从这些中选择：{1}",
     "no words were recognised in {0}; it may hold music or noise rather than speech":
         "{0} 里没有识别出任何词；它可能是音乐或噪声，而不是人声",
@@ -866,7 +866,6 @@ SENTENCES: dict[str, str] = {
     "Whisper model": "Whisper 模型",
     'transformers is not installed: pip install ".[gpu]" (or set STUDIO_TRANSCRIBER=faster-whisper)':
         '没有安装 transformers：pip install ".[gpu]"（或设置 STUDIO_TRANSCRIBER=faster-whisper）',
-    "cannot load the Whisper model {0}: {1}": "无法加载 Whisper 模型 {0}：{1}",
     "{0} is a {1} model, not Whisper": "{0} 是 {1} 模型，不是 Whisper",
     "captions typed for you from your own voice-over or a clip with speech (faster-whisper on a CPU)":
         "按你自己的配音或带人声的视频自动打出字幕（CPU 上运行 faster-whisper）",

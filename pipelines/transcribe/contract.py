@@ -11,15 +11,17 @@ none), so ``joined`` gives the text back with its own spacing.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
 from pipelines.voice.contract import WordTime
 from studio.backends import TranscriberBackendName
-from studio.errors import TranscriptionCancelled
+from studio.errors import TranscriberModelError, TranscriptionCancelled
 from studio.settings import Settings
 
 SAMPLE_RATE = 16_000  # what Whisper and the Qwen3 aligner hear
@@ -91,3 +93,33 @@ def joined(words: tuple[WordTime, ...] | list[WordTime]) -> str:
 def language_of(text: str) -> str:
     """A text's language when no one said: any Han character means Chinese, else English."""
     return "zh" if re.search(r"[\u3400-\u9fff\uf900-\ufaff]", text) else "en"
+
+
+class LoadedOnce:
+    """A backend whose model loads on its first recording, once per process, whichever thread asks first;
+    ``_load`` builds it. ``local_model`` and ``load_failed`` word what both Whisper backends share."""
+
+    model_ref: str
+
+    def __init__(self, model_ref: str):
+        self.model_ref = model_ref
+        self._loaded = None
+        self._lock = threading.Lock()
+
+    def loaded(self):
+        with self._lock:
+            if self._loaded is None:
+                self._loaded = self._load()
+            return self._loaded
+
+    def _load(self):
+        raise NotImplementedError
+
+    def local_model(self) -> tuple[str, bool]:
+        """The model as the loader takes it (a folder's full path, else the hub id) and whether it is a folder."""
+        path = Path(self.model_ref).expanduser()
+        return (str(path), True) if path.is_dir() else (self.model_ref, False)
+
+    def load_failed(self, kind: str, err: Exception) -> TranscriberModelError:
+        reason = " ".join(str(err).split())[:200] or type(err).__name__
+        return TranscriberModelError(f"cannot load the {kind} model {self.model_ref!r}: {reason}")

@@ -10,14 +10,13 @@ speech already, and cutting it would move the times).
 from __future__ import annotations
 
 import os
-import threading
-from pathlib import Path
 
 import numpy as np
 
 from pipelines.transcribe.contract import (
     SAMPLE_RATE,
     Cancel,
+    LoadedOnce,
     Transcript,
     TranscriptSegment,
     check_cancel,
@@ -29,26 +28,17 @@ from studio.errors import TranscriberModelError
 from studio.settings import HubEnvironment, Settings
 
 
-class FasterWhisperTranscriber:
+class FasterWhisperTranscriber(LoadedOnce):
     name = TranscriberBackendName.FASTER_WHISPER
 
     def __init__(self, model_ref: str, *, device: str = "auto", threads: int | None = None):
-        self.model_ref = model_ref
+        super().__init__(model_ref)
         self.device = device
         self.threads = threads or min(4, os.cpu_count() or 1)
-        self._model = None
-        self._lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: Settings, model_ref: str) -> FasterWhisperTranscriber:
         return cls(model_ref)
-
-    def model(self):
-        """The loaded WhisperModel (loaded on first use, once)."""
-        with self._lock:
-            if self._model is None:
-                self._model = self._load()
-            return self._model
 
     def _load(self):
         try:
@@ -59,17 +49,15 @@ class FasterWhisperTranscriber:
                                         "STUDIO_TRANSCRIBER=transformers)") from None
         cuda = self.device in ("auto", "cuda") and ctranslate2.get_cuda_device_count() > 0
         device, compute = ("cuda", "float16") if cuda else ("cpu", "int8")
-        path = Path(self.model_ref).expanduser()
-        ref = str(path) if path.is_dir() else self.model_ref
+        ref, folder = self.local_model()
         try:
             return WhisperModel(ref, device=device, compute_type=compute, cpu_threads=self.threads,
-                                local_files_only=path.is_dir() or HubEnvironment.from_env().offline)
+                                local_files_only=folder or HubEnvironment.from_env().offline)
         except Exception as err:  # noqa: BLE001 -- CTranslate2 and the hub raise many kinds; one sentence each
-            reason = " ".join(str(err).split())[:200] or type(err).__name__
-            raise TranscriberModelError(f"cannot load the faster-whisper model {self.model_ref!r}: {reason}") from None
+            raise self.load_failed("faster-whisper", err) from None
 
     def __call__(self, speech: np.ndarray, language: str | None, *, cancel: Cancel | None = None) -> Transcript:
-        model = self.model()
+        model = self.loaded()
         check_cancel(cancel)
         duration_ms = len(speech) * 1000 // SAMPLE_RATE
         segments, info = model.transcribe(speech, language=language or None, task="transcribe",

@@ -5,14 +5,12 @@ from cross-attention over the model's alignment heads), for a ``save_pretrained`
 
 from __future__ import annotations
 
-import threading
-from pathlib import Path
-
 import numpy as np
 
 from pipelines.transcribe.contract import (
     SAMPLE_RATE,
     Cancel,
+    LoadedOnce,
     Transcript,
     TranscriptSegment,
     check_cancel,
@@ -24,24 +22,12 @@ from studio.errors import TranscriberModelError
 from studio.settings import Settings
 
 
-class TransformersWhisperTranscriber:
+class TransformersWhisperTranscriber(LoadedOnce):
     name = TranscriberBackendName.TRANSFORMERS
-
-    def __init__(self, model_ref: str):
-        self.model_ref = model_ref
-        self._pipe = None
-        self._lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: Settings, model_ref: str) -> TransformersWhisperTranscriber:
         return cls(model_ref)
-
-    def pipeline(self):
-        """The loaded ASR pipeline (loaded on first use, once)."""
-        with self._lock:
-            if self._pipe is None:
-                self._pipe = self._load()
-            return self._pipe
 
     def _load(self):
         try:
@@ -50,21 +36,19 @@ class TransformersWhisperTranscriber:
         except ImportError:
             raise TranscriberModelError('transformers is not installed: pip install ".[gpu]" (or set '
                                         "STUDIO_TRANSCRIBER=faster-whisper)") from None
-        path = Path(self.model_ref).expanduser()
-        ref = str(path) if path.is_dir() else self.model_ref
+        ref, _ = self.local_model()
         cuda = torch.cuda.is_available()
         try:
             pipe = pipeline("automatic-speech-recognition", model=ref, device="cuda" if cuda else "cpu",
                             dtype=torch.float16 if cuda else torch.float32)
         except Exception as err:  # noqa: BLE001 -- OSError, ValueError, KeyError: one sentence each
-            reason = " ".join(str(err).split())[:200] or type(err).__name__
-            raise TranscriberModelError(f"cannot load the Whisper model {self.model_ref!r}: {reason}") from None
+            raise self.load_failed("Whisper", err) from None
         if pipe.model.config.model_type != "whisper":
             raise TranscriberModelError(f"{self.model_ref!r} is a {pipe.model.config.model_type} model, not Whisper")
         return pipe
 
     def __call__(self, speech: np.ndarray, language: str | None, *, cancel: Cancel | None = None) -> Transcript:
-        pipe = self.pipeline()
+        pipe = self.loaded()
         check_cancel(cancel)
         duration_ms = len(speech) * 1000 // SAMPLE_RATE
         generate = {"task": "transcribe", "num_beams": 1}  # num_beams explicit: word times need it (the recipe)
