@@ -36,6 +36,7 @@ class ImageBackendName(StrEnum):
     AUTO = "auto"
     FLUX2 = "flux2"  # FLUX.2 [klein] through diffusers: text-to-image and multi-reference editing, the GPU default
     SD_TURBO = "sd-turbo"  # SD/SDXL-Turbo with the TAESD decoder: the CPU draft tier (non-commercial weights)
+    QWEN = "qwen"  # Qwen-Image, with Qwen-Image-Edit-Plus drawing shots that have character references
     FLUX = "flux"  # FLUX.1 pipelines, with an XLabs IP-Adapter for references
     DIFFUSERS = "diffusers"  # any other diffusers text-to-image folder or hub id (class from model_index.json)
 

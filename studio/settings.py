@@ -108,6 +108,9 @@ class Settings:
         "Wan2.1-T2V-1.3B).", shown="`STUDIO_WAN_MODEL`")
     wan_bridge_model: str = setting("STUDIO_WAN_BRIDGE_MODEL", "Wan-AI/Wan2.1-FLF2V-14B-720P-diffusers", str,
         "Wan first-last-frame model for bridge shots.")
+    wan_vace_model: str | None = setting("STUDIO_WAN_VACE_MODEL", None, str,
+        "Wan VACE model (e.g. `Wan-AI/Wan2.1-VACE-1.3B-diffusers`) that carries the character sheet's pictures into"
+        " `wan` shots showing those characters (reference-to-video); none: such shots are made without them.")
     cpu_offload: str = setting("STUDIO_CPU_OFFLOAD", "auto", _choice("auto", "on", "off"),
         "Model CPU offload for LTX/Wan: `auto` turns it on for GPUs under 24 GB; `on`, `off`.")
     vae_tiling: str = setting("STUDIO_VAE_TILING", "auto", _choice("auto", "on", "off"),
@@ -161,17 +164,27 @@ class Settings:
         " [What this machine can do, and the models](#what-this-machine-can-do-and-the-models)).")
     image_backend: ImageBackendName = setting("STUDIO_IMAGE_BACKEND", ImageBackendName.AUTO, _enum(ImageBackendName),
         "Keyframe model family: `auto` (FLUX.2-klein with a CUDA GPU; on a CPU only when `STUDIO_IMAGE_MODEL` is"
-        " set), `flux2`, `sd-turbo` (CPU drafts; non-commercial weights, opt-in), `flux`, `diffusers`.")
+        " set), `flux2`, `qwen` (Qwen-Image; references through Qwen-Image-Edit-Plus), `sd-turbo` (CPU drafts;"
+        " non-commercial weights, opt-in), `flux`, `diffusers`.")
     image_model: str | None = setting("STUDIO_IMAGE_MODEL", None, str,
         "Keyframe model (hub id or diffusers folder); none: the family's default model.",
         shown="the family's default")
     ip_adapter: str | None = setting("STUDIO_IP_ADAPTER", None, str,
         "IP-Adapter (hub id or folder: `h94/IP-Adapter` layout for SD, XLabs layout for FLUX.1) that carries"
         " character references into SD and FLUX.1 keyframes.")
+    qwen_edit_model: str = setting("STUDIO_QWEN_EDIT_MODEL", "Qwen/Qwen-Image-Edit-2509", str,
+        "Qwen-Image-Edit-Plus model (hub id or folder) that draws `qwen` keyframes of shots with character"
+        " references (the character sheet's pictures as its input images).")
     scorer_model: str = setting("STUDIO_SCORER_MODEL", "openai/clip-vit-base-patch32", str,
         "CLIP or SigLIP model (hub id or folder) that scores takes against the character reference and prompt.")
     max_takes: int = setting("STUDIO_MAX_TAKES", 8, _positive_int,
         "Most takes (or keyframe candidates) made of one shot in one request.")
+    consistency_model: str | None = setting("STUDIO_CONSISTENCY_MODEL", None, str,
+        "Image model (hub id or folder: DINOv2, e.g. `facebook/dinov2-small`, or CLIP/SigLIP) that measures how"
+        " alike a take is to the character references.", shown="`STUDIO_SCORER_MODEL`")
+    reward_model: str | None = setting("STUDIO_REWARD_MODEL", None, str,
+        "Learned judge of prompt adherence (hub id or folder of a vision-language model, e.g. VideoScore2 or a"
+        " Qwen2.5-VL for VQAScore); none: CLIP/SigLIP text-image similarity from `STUDIO_SCORER_MODEL`.")
     script_backend: ScriptBackendName = setting(
         "STUDIO_SCRIPT_BACKEND", ScriptBackendName.AUTO, _enum(ScriptBackendName),
         "Script writer: `auto`, `local`, `openai` or `template` (see [Script writer](#script-writer)).")

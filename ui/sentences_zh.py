@@ -962,6 +962,14 @@ SENTENCES: dict[str, str] = {
         "{0}：IP-Adapter 只接受一张参考图；使用镜头中的第一个角色",
     "takes ranked by likeness to the character sheet and the prompt, and drifting shots flagged":
         "按与角色设定图和提示词的相似度给各条排序，并标记偏离角色的镜头",
+    "keyframes from Qwen-Image, strong at legible text in the picture (the `qwen` image backend)":
+        "用 Qwen-Image 绘制关键帧，擅长画面中清晰的文字（`qwen` 图像引擎）",
+    "Qwen-Image keyframes that keep the character sheet's faces (up to 3 reference pictures per shot)":
+        "保持角色设定图中面孔的 Qwen-Image 关键帧（每个镜头最多 3 张参考图）",
+    "`wan` shots that keep the character sheet's look (reference-to-video, `STUDIO_WAN_VACE_MODEL`)":
+        "保持角色设定图外观的 `wan` 镜头（参考图生视频，`STUDIO_WAN_VACE_MODEL`）",
+    "a finer measure of how alike a take is to the character sheet (`STUDIO_CONSISTENCY_MODEL`)":
+        "更精细地衡量一条与角色设定图的相似度（`STUDIO_CONSISTENCY_MODEL`）",
 }
 
 # pydantic's own messages, inside a ProjectValidationError ("shot 2 duration ms: Input should be ..."); the test

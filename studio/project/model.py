@@ -268,6 +268,10 @@ class Shot(_Model):
     source: ShotSource | None = Field(
         default=None, description="What to generate the shot from; null shows `media` as is (or text if none).")
     source_media: str | None = Field(default=None, description="The user's image or clip a shot is generated from.")
+    ends_on_next: bool = Field(default=False, description=(
+        "An image shot (its keyframe) that ends on the next shot's picture (its keyframe, else its first frame): a "
+        "seamless cut, made by a video model that takes a first and a last frame (LTX; Wan's first-last-frame "
+        "model)."))
     render: ShotRender | None = Field(default=None, description="What generated `media`; null for the user's own.")
     candidates: tuple[ShotCandidate, ...] = Field(default=(), max_length=16)
     characters: tuple[str, ...] = Field(default=(), max_length=20, description=(
@@ -311,9 +315,20 @@ class Shot(_Model):
         return self
 
 
+class EntryKind(StrEnum):
+    """What a bible entry is; a person's reference picture must show a face."""
+
+    PERSON = "person"
+    CREATURE = "creature"
+    OBJECT = "object"
+    PLACE = "place"
+
+
 class BibleEntry(_Model):
     name: str = Field(min_length=1, max_length=80)
     description: str = Field(max_length=1000)
+    kind: EntryKind | None = Field(default=None, description=(
+        "person, creature, object or place; null: not said. A person's uploaded reference picture must show a face."))
     reference_image: str | None = Field(default=None, description=(
         "The character sheet's picture of it (generated or uploaded), relative to the project folder; it "
         "conditions every keyframe the character appears in."))
