@@ -141,8 +141,9 @@ KNOWN_MODELS: dict[str, KnownModel] = {m.id: m for m in (
                "keyframes from FLUX.1 (the `flux` image backend), with an XLabs IP-Adapter for the character",
                recommended=False),
     KnownModel("Qwen/Qwen-Image", "Apache-2.0", Commercial.YES, Stage.KEYFRAMES, Tier.GPU_80GB,
-               Size(None, "no file listing of this repository was found here (a 20 B MMDiT and a Qwen2.5-VL-7B text"
-                          " encoder per the keyframes study); `models download` shows the exact size before it starts"),
+               Size(None, "no file listing of this repository was found here (a 20 B MMDiT and a Qwen2.5-VL-7B"
+                          " text encoder per the keyframes study); `models download` shows the exact size before"
+                          " it starts"),
                "keyframes from Qwen-Image, strong at legible text in the picture (the `qwen` image backend)",
                recommended=False),
     KnownModel("Qwen/Qwen-Image-Edit-2509", "Apache-2.0", Commercial.YES, Stage.KEYFRAMES, Tier.GPU_80GB,
