@@ -3,10 +3,12 @@
     1. backend   from the services (``auto`` is LTX on a CUDA GPU and the still-image draft elsewhere);
                  everything backend-specific is asked of the backend (``pipelines.video.contract``)
     2. plan      per shot: its source (text, user image, user clip, previous shot's last frame,
-                 bridge), the prompt with the storyboard's bible, size, frames, steps and seed
+                 bridge; a keyframe that ends on the next shot's picture is a bridge from it), the prompt
+                 with the storyboard's bible, size, frames, steps and seed, and the characters' reference
+                 pictures for a backend that reads them
     3. cache     the key hashes everything that affects the pixels (backend, model, prompt, negative
                  prompt, size, frames, fps, steps, guidance, seed, the source (a picture's pixels, a
-                 clip's bytes), device and
+                 clip's bytes, the next shot's picture's pixels, the references' pixels), device and
                  dtype; a still parallax title card's move) and nothing else: a caption, a voice-over
                  or the music never re-render a shot
     4. generate  progress per denoising step, cancel between steps, ZeroGPU wrapping
@@ -21,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import secrets
 import time
 from collections.abc import Callable
@@ -40,11 +43,12 @@ from pipelines.video.contract import (
     VideoTask,
     frames_for,
 )
-from studio.errors import GenerationError, ProjectValidationError, RenderCancelled, StudioError
+from studio.errors import GenerationError, KeyframeError, ProjectValidationError, RenderCancelled, StudioError
 from studio.media import MediaKind, load_image, probe_shot_media
 from studio.project.files import resolve_media
 from studio.project.model import (
     MAX_SHOT_MS,
+    BibleEntry,
     Project,
     Shot,
     ShotCandidate,
@@ -224,28 +228,124 @@ def _edge_frame(ctx: _Context, project: Project, index: int, *, last: bool) -> A
     return clip_frame_at(path, ctx.settings, t_ms)
 
 
-def build_request(ctx: _Context, project: Project, index: int, seed: int) -> tuple[VideoRequest, dict[str, Any]]:
-    """The request for one shot and the source part of its cache key."""
+def ends_on_next(project: Project, index: int, notes: list[str] | None = None) -> bool:
+    """Whether shot ``index`` is made to end on the next shot's picture; why not, when it asked to, goes to ``notes``.
+
+    Shots get reordered, so a flag that no longer fits (the last shot, a next shot that starts from this one's last
+    frame anyway) is not an error: the shot is made from its keyframe alone and the note says so."""
+    shot = project.shots[index]
+    if not shot.ends_on_next:
+        return False
+    notes = notes if notes is not None else []
+    source = effective_source(shot)
+    if source is not ShotSource.IMAGE:
+        notes.append(f"{_where(index)}: only a shot made from a picture (its keyframe) can end on the next shot's "
+                     "picture; it is made as before")
+        return False
+    if index + 1 >= len(project.shots):
+        notes.append(f"{_where(index)} is the last shot, so there is no next picture to end on; it is made from its "
+                     "keyframe alone")
+        return False
+    if effective_source(project.shots[index + 1]) in (ShotSource.PREVIOUS, ShotSource.BRIDGE):
+        notes.append(f"{_where(index + 1)} starts from the last frame of {_where(index)} already, so {_where(index)} "
+                     "is made from its keyframe alone")
+        return False
+    return True
+
+
+def _needs_next_rendered(project: Project, index: int) -> bool:
+    """An ends-on-next shot whose next picture is that shot's first frame (not a keyframe): it renders after it."""
+    return ends_on_next(project, index) and effective_source(project.shots[index + 1]) is not ShotSource.IMAGE
+
+
+def _next_picture(ctx: _Context, project: Project, index: int) -> Any:
+    """The picture shot ``index`` ends on: the next shot's keyframe pixels, else that shot's first frame."""
+    following = project.shots[index + 1]
+    if effective_source(following) is ShotSource.IMAGE:
+        return load_image(_source_media(ctx, following, index + 1, MediaKind.IMAGE), ctx.settings)
+    if not following.media:
+        raise ProjectValidationError(f"{_where(index)} ends on the first frame of {_where(index + 1)}, which has no "
+                                     f"picture yet: render {_where(index + 1)} first")
+    return first_frame(ctx, project, index + 1)
+
+
+def _shows_references(project: Project) -> bool:
+    """Whether any character has a reference picture: without one, no shot has references to load."""
+    return any(entry.reference_image for entry in project.storyboard.bible.characters)
+
+
+def shot_characters(project: Project, index: int) -> list[BibleEntry]:
+    """The bible entries a shot shows: its ``characters`` (each must be in the bible), else the ones its visual
+    prompt names. The one rule for keyframes and footage alike (``pipelines.keyframes`` builds on this module, so
+    it lives here, below both)."""
+    shot = project.shots[index]
+    entries = project.storyboard.bible.characters
+    if shot.characters:
+        by_name = {e.name.strip().casefold(): e for e in entries}
+        missing = [n for n in shot.characters if n.strip().casefold() not in by_name]
+        if missing:
+            if len(missing) == 1:
+                raise KeyframeError(f"shot {index + 1} shows {missing[0]}, who is not in the storyboard's bible; "
+                                    "add the character to the bible or remove the name from the shot")
+            raise KeyframeError(f"shot {index + 1} shows {', '.join(missing)}, who are not in the storyboard's "
+                                "bible; add them to the bible or remove the names from the shot")
+        return [by_name[n.strip().casefold()] for n in dict.fromkeys(shot.characters)]
+    text = shot.visual_prompt.casefold()
+    return [e for e in entries if _mentions(text, e.name.strip().casefold())]
+
+
+def _mentions(text: str, name: str) -> bool:
+    if not name:
+        return False
+    if name.isascii():
+        return re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", text) is not None
+    return name in text  # Chinese names have no word boundaries
+
+
+def _references(ctx: _Context, project: Project, index: int) -> tuple[Any, ...]:
+    """The pictures of the characters shot ``index`` shows, in the bible's order of the shot (those that have one).
+    They were checked when they joined the character sheet; here they are only decoded (a file broken since is a
+    MediaError that names it)."""
+    return tuple(load_image(resolve_media(entry.reference_image, ctx.root), ctx.settings)
+                 for entry in shot_characters(project, index) if entry.reference_image)
+
+
+def build_request(ctx: _Context, project: Project, index: int,
+                  seed: int) -> tuple[VideoRequest, dict[str, Any], tuple[str, ...]]:
+    """The request for one shot, the source part of its cache key, and notes for the user about how it is made."""
     shot = project.shots[index]
     source = effective_source(shot)
+    notes: list[str] = []
+    to_next = ends_on_next(project, index, notes)
     width, height = _size(ctx)
     fps = float(ctx.options.fps or ctx.defaults.fps)
     frames = ctx.options.frames or (frames_for(shot.duration_ms, fps) if fps > 0 else 1)
     request = VideoRequest(
-        task=_task(source), prompt=shot_prompt(project, shot), negative_prompt=project.negative_prompt,
-        width=width, height=height, num_frames=frames, fps=fps, num_inference_steps=_steps(ctx),
-        guidance_scale=ctx.options.guidance_scale, seed=seed, strength=ctx.options.strength,
+        task=VideoTask.BRIDGE if to_next else _task(source), prompt=shot_prompt(project, shot),
+        negative_prompt=project.negative_prompt, width=width, height=height, num_frames=frames, fps=fps,
+        num_inference_steps=_steps(ctx), guidance_scale=ctx.options.guidance_scale, seed=seed,
+        strength=ctx.options.strength,
     )
     spec = ShotSpec(index=index, duration_ms=shot.duration_ms, camera_move=shot.camera_move,
                     visual_prompt=shot.visual_prompt, language=project.resolved_language(), source=source,
-                    clip_fps=float(ctx.options.fps or get_preset(project.preset).fps))
+                    clip_fps=float(ctx.options.fps or get_preset(project.preset).fps), ends_on_next=to_next)
     request, key_extra = ctx.backend.prepare(request, spec)
+    if to_next and (request.task is not VideoTask.BRIDGE or VideoTask.BRIDGE not in ctx.backend.tasks):
+        # the backend cannot pin a last frame (the still draft): the keyframe shot as before, said once here
+        to_next = False
+        request = request.with_(task=VideoTask.IMAGE)
+        notes.append(f"{_where(index)}: the {ctx.backend.name} backend cannot end a shot on the next shot's "
+                     "picture, so it shows its keyframe alone (LTX or Wan make the seamless cut)")
     key_source: dict[str, Any] = {"kind": source.value, **key_extra}
     if source is ShotSource.IMAGE:
         path = _source_media(ctx, shot, index, MediaKind.IMAGE)
         request = request.with_(image=load_image(path, ctx.settings))
         # the picture's pixels, not its file: a keyframe saved again never re-renders; a new picture always does
         key_source["pixels"] = _image_digest(request.image)
+        if to_next:  # likewise the picture it ends on: replacing the next keyframe re-renders this shot
+            following = _next_picture(ctx, project, index)
+            request = request.with_(last_image=following)
+            key_source["next"] = _image_digest(following)
     elif source is ShotSource.CLIP:
         from pipelines.video.io import read_clip_frames
 
@@ -266,7 +366,12 @@ def build_request(ctx: _Context, project: Project, index: int, seed: int) -> tup
             following = first_frame(ctx, project, index + 1)
             request = request.with_(last_image=following)
             key_source["next"] = _image_digest(following)
-    return request, key_source
+    if _shows_references(project) and ctx.backend.uses_references(request):
+        references = _references(ctx, project, index)
+        if references:  # their pixels, in order: a new character picture re-renders the shots that show it
+            request = request.with_(references=references)
+            key_source["references"] = [_image_digest(r) for r in references]
+    return request, key_source, tuple(notes)
 
 
 # -- 3. cache ---------------------------------------------------------------------------------------
@@ -313,13 +418,14 @@ class _Planned:
     seed: int
     job: ShotJob | None = None
     made: Made | None = None
+    notes: tuple[str, ...] = ()  # how the plan differs from what the shot asked for (said with its outcome)
 
 
 def _plan(ctx: _Context, project: Project, index: int, seed: int) -> _Planned:
     """The shot's request and key; the cache (or the project's own copy) when it has the shot already."""
     shot = project.shots[index]
     try:
-        request, key_source = build_request(ctx, project, index, seed)
+        request, key_source, plan_notes = build_request(ctx, project, index, seed)
     except StudioError:
         raise
     except ValueError as err:
@@ -330,13 +436,13 @@ def _plan(ctx: _Context, project: Project, index: int, seed: int) -> _Planned:
         # What the backend would say about this request (a rounding, parallax over a flat photo) holds for the
         # cached shot too: check_inputs is pure, so say it again.
         hit_notes = tuple(f"{_where(index)}: {n}" for n in ctx.backend.check_inputs(request)[1])
-        return _Planned(index, seed, made=(hit[0], hit[1], "cached", hit_notes, ""))
+        return _Planned(index, seed, made=(hit[0], hit[1], "cached", plan_notes + hit_notes, ""))
     if ctx.media_dir is not None and shot.render is not None and shot.render.cache_key == key and shot.media:
         existing = resolve_media(shot.media, ctx.root)
         if existing.is_file():  # the project travelled without the cache: its own copy is the shot
-            return _Planned(index, seed, made=(existing, shot.render, "cached", (), ""))
+            return _Planned(index, seed, made=(existing, shot.render, "cached", plan_notes, ""))
     check_generation(request.prompt, request.negative_prompt, ctx.settings, where=f"{_where(index)} prompt")
-    return _Planned(index, seed, job=ShotJob(index, shot.id, key, request))
+    return _Planned(index, seed, job=ShotJob(index, shot.id, key, request), notes=plan_notes)
 
 
 def _made(ctx: _Context, planned: list[_Planned]) -> Iterator[tuple[_Planned, Made, float]]:
@@ -359,7 +465,7 @@ def _made(ctx: _Context, planned: list[_Planned]) -> Iterator[tuple[_Planned, Ma
     for job, stored in ctx.runner.run(ctx.backend, [item.job for item in todo.values()], progress=step,
                                       cancel=ctx.cancel):
         item = todo[id(job)]
-        notes = list(stored.notes)
+        notes = [*item.notes, *stored.notes]
         render, shot = stored.render, ctx.project.shots[item.index]
         made_s = render.num_frames / render.fps if render.fps else None  # None: a still, as long as its shot
         if stored.status == "generated" and made_s is not None and made_s * 1000 < shot.duration_ms - 100:
@@ -428,12 +534,13 @@ def _render_wave(ctx: _Context, project: Project, indexes: list[int]) -> tuple[P
 
 def _waves(project: Project, order: list[int]) -> list[list[int]]:
     """``order`` cut where a shot needs one before it in the same group: a shot that continues the previous
-    shot's last frame, or a bridge between its neighbours, waits for them; the rest render at once."""
+    shot's last frame, a bridge between its neighbours, or a keyframe that ends on the next shot's first frame,
+    waits for them; the rest render at once."""
     waves: list[list[int]] = [[]]
     for index in order:
         source = effective_source(project.shots[index])
         needs = {index - 1} if source in (ShotSource.PREVIOUS, ShotSource.BRIDGE) else set()
-        if source is ShotSource.BRIDGE:
+        if source is ShotSource.BRIDGE or _needs_next_rendered(project, index):
             needs.add(index + 1)
         if needs & set(waves[-1]):
             waves.append([])
@@ -456,8 +563,9 @@ def _result(ctx: _Context, project: Project, outcomes: list[ShotOutcome], starte
 
 def render_shots(project: Project, project_root: Path | None, options: VideoOptions, services: Services, *,
                  progress: ShotsProgress | None = None, cancel: Cancel | None = None) -> ShotsResult:
-    """Generate every shot that needs it, in storyboard order (so chaining sees the shot before), bridges
-    last (they need the shot after them). Cached shots are reused; the user's own media is kept."""
+    """Generate every shot that needs it, in storyboard order (so chaining sees the shot before), bridges and
+    keyframes that end on the next shot's first frame last (they need the shot after them). Cached shots are
+    reused; the user's own media is kept."""
     started = time.monotonic()
     if not project.shots:
         raise ProjectValidationError("the project has no shots; add at least one")
@@ -475,8 +583,12 @@ def render_shots(project: Project, project_root: Path | None, options: VideoOpti
             raise ProjectValidationError(f"{_where(i)} starts from the previous shot, which is a bridge that must end "
                                          f"on {_where(i)}'s first frame: give {_where(i)} another source")
     outcomes: list[ShotOutcome] = []
+    # After the shots they need: keyframes that end on a shot's first frame (that shot is never one of these),
+    # then bridges (whose next shot may be such a keyframe).
+    to_next = [i for i in range(len(project.shots)) if _needs_next_rendered(project, i)]
     bridges = [i for i, s in enumerate(project.shots) if effective_source(s) is ShotSource.BRIDGE]
-    for wave in _waves(project, [i for i in range(len(project.shots)) if i not in bridges] + bridges):
+    first = [i for i in range(len(project.shots)) if i not in bridges and i not in to_next]
+    for wave in _waves(project, first + to_next + bridges):
         project, done = _render_wave(ctx, project, wave)
         outcomes += done
     return _result(ctx, project, outcomes, started)
@@ -605,5 +717,5 @@ def bridge_shots(project: Project, project_root: Path | None, after_shot_id: str
 __all__ = [
     "GenerationProgress", "ShotCache", "ShotOutcome", "ShotsResult", "VideoOptions", "bridge_shots", "cache_key",
     "choose_variation", "effective_source", "extend_shot", "render_shot", "render_shots",
-    "render_variations", "shot_prompt",
+    "render_variations", "shot_characters", "shot_prompt",
 ]

@@ -302,6 +302,9 @@ class RemoteBackend:
     def prepare(self, request: Any, shot: Any) -> Any:
         return self.planner.prepare(request, shot)
 
+    def uses_references(self, request: Any) -> bool:
+        return self.planner.uses_references(request)
+
     def check_inputs(self, request: Any) -> Any:
         return self.planner.check_inputs(request)
 

@@ -41,7 +41,9 @@ class VideoTask(StrEnum):
     # whole longer clip, joined without a seam (how much of the clip conditions the new frames is the backend's).
     EXTEND_FORWARD = "extend_forward"  # new frames follow the clip's end
     EXTEND_BACKWARD = "extend_backward"  # new frames lead into the clip's start
-    BRIDGE = "bridge"  # from ``image`` (first frame) to ``last_image`` (last frame)
+    # From ``image`` (first frame) to ``last_image`` (last frame): a bridge shot between its neighbours, or an image
+    # shot that ends on the next shot's picture (``Shot.ends_on_next``: its keyframe first, that picture last).
+    BRIDGE = "bridge"
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,9 @@ class VideoRequest:
     strength: float = 0.7  # how far a restyle may move from the source clip
     camera_move: str = "auto"  # still-image motion only
     title: str = ""  # still-image motion only: text of a title card
+    # Pictures of the characters the shot shows (PIL images), for a backend whose ``uses_references`` says it
+    # reads them; empty for every other backend, so they never reach a cache key they cannot change.
+    references: tuple[Any, ...] = ()
 
     def with_(self, **changes: Any) -> VideoRequest:
         return replace(self, **changes)
@@ -270,6 +275,9 @@ class ShotSpec:
     language: Language  # the project's (resolved): a draft's card is written in it
     source: ShotSource
     clip_fps: float  # the frame rate of the clip being made (the preset's, unless the user chose one)
+    # An image shot that should end on the next shot's picture: its request comes as a BRIDGE (keyframe first, the
+    # next picture last); a backend that cannot pin a last frame turns it back into an IMAGE shot in ``prepare``.
+    ends_on_next: bool = False
 
 
 class VideoBackend(Protocol):
@@ -294,6 +302,11 @@ class VideoBackend(Protocol):
 
     def prepare(self, request: VideoRequest, shot: ShotSpec) -> tuple[VideoRequest, dict[str, Any]]:
         """Shape a shot's request for this backend; returns it and what to add to the shot's cache key."""
+        ...
+
+    def uses_references(self, request: VideoRequest) -> bool:
+        """Whether this request would be made with the shot's character pictures (``references``): only then
+        are they loaded and their pixels put in the cache key."""
         ...
 
     def check_inputs(self, request: VideoRequest) -> tuple[VideoRequest, tuple[str, ...]]: ...

@@ -4,7 +4,8 @@
 - image-to-video (a user picture or the previous shot's last frame): ``LTXImageToVideoPipeline``
 - extend forward / backward and bridge two shots: ``LTXConditionPipeline`` with ``LTXVideoCondition``
   (the last frames of the clip at frame 0; its first frame at the last index; shot A's last frame at
-  frame 0 and shot B's first frame at the last index)
+  frame 0 and shot B's first frame at the last index; a keyframe that ends on the next shot's picture is
+  the same bridge, from the keyframe to that picture)
 - video-to-video restyle: the condition pipeline with the source clip at ``strength`` < 1
 
 All kinds share one set of weights (``from_pipe``). Sizes are multiples of 32, frame counts 8k+1. An
@@ -93,6 +94,9 @@ class LTXVideoBackend:
 
     def prepare(self, request: VideoRequest, shot: ShotSpec) -> tuple[VideoRequest, dict[str, Any]]:
         return request, {}
+
+    def uses_references(self, request: VideoRequest) -> bool:
+        return False  # LTX 0.9 has no reference-image input; its keyframe carries the characters
 
     def check_inputs(self, request: VideoRequest) -> tuple[VideoRequest, tuple[str, ...]]:
         request, notes = check_size_and_frames(request, LIMITS, "LTX")

@@ -225,6 +225,10 @@ class StillMotionBackend:
 
         move = resolve_camera_move(shot.camera_move, shot.index).value
         request = request.with_(camera_move=move, fps=0.0, num_frames=1)
+        if shot.ends_on_next and request.task is VideoTask.BRIDGE:
+            # No last frame in a still: the keyframe shot as it was (same request, same cache key); the caller
+            # tells the user, since the task it asked for is not the one that comes back.
+            request = request.with_(task=VideoTask.IMAGE)
         if request.task is not VideoTask.TEXT:
             return request, {}
         request = request.with_(title=card_label(shot.index, shot.visual_prompt, move, shot.language))
@@ -232,6 +236,9 @@ class StillMotionBackend:
             return request, {}
         return request.with_(fps=shot.clip_fps, num_frames=frames_for(shot.duration_ms, shot.clip_fps)), \
             {"move": PARALLAX}
+
+    def uses_references(self, request: VideoRequest) -> bool:
+        return False  # a draft shows the keyframe (drawn with the references already) or a card
 
     def check_inputs(self, request: VideoRequest) -> tuple[VideoRequest, tuple[str, ...]]:
         if request.width <= 0 or request.height <= 0:

@@ -116,8 +116,24 @@ def wan_flf2v_pipeline():
     return _wan_image_pipeline(4, 2 * (4 * 4 + 1))
 
 
+def wan_vace_pipeline():
+    """Wan 2.1 VACE layout: a text-to-video transformer with control blocks after layers 0 and 2 that read the
+    conditioning video, its mask and the reference pictures (96 channels: 2 x 16 latents + 64 mask)."""
+    import torch
+    from diffusers import FlowMatchEulerDiscreteScheduler, WanVACEPipeline, WanVACETransformer3DModel
+
+    tokenizer, text_encoder = _text_stack(umt5=True)
+    torch.manual_seed(0)
+    transformer = WanVACETransformer3DModel(
+        patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12, in_channels=16, out_channels=16,
+        text_dim=32, freq_dim=256, ffn_dim=32, num_layers=3, cross_attn_norm=True, qk_norm="rms_norm_across_heads",
+        rope_max_seq_len=32, vace_layers=[0, 2], vace_in_channels=96)
+    return WanVACEPipeline(transformer=transformer, vae=_wan_vae(), scheduler=FlowMatchEulerDiscreteScheduler(
+        shift=7.0), text_encoder=text_encoder, tokenizer=tokenizer, transformer_2=None)
+
+
 BUILDERS = {"ltx": ltx_pipeline, "wan_t2v": wan_t2v_pipeline, "wan_i2v": wan_i2v_pipeline,
-            "wan_flf2v": wan_flf2v_pipeline}
+            "wan_flf2v": wan_flf2v_pipeline, "wan_vace": wan_vace_pipeline}
 
 
 def save_tiny_models(root: Path, names=tuple(BUILDERS)) -> dict[str, Path]:
