@@ -18,7 +18,7 @@ ENV HOME=/home/user \
 WORKDIR /home/user/app
 
 COPY --chown=user requirements.txt requirements-nodeps.txt ./
-RUN pip install --no-cache-dir --user torch==2.13.0 \
+RUN pip install --no-cache-dir --user torch==2.13.0 torchvision==0.28.0 \
  && pip install --no-cache-dir --user -r requirements.txt \
  && pip install --no-cache-dir --user --no-deps -r requirements-nodeps.txt
 

@@ -126,7 +126,7 @@ def test_a_named_model_picks_its_family_from_the_class_it_was_saved_as(tiny):
     assert family_of(str(tiny["sdxl"])) is ImageBackendName.SD_TURBO
     assert family_of(str(tiny["flux"])) is ImageBackendName.FLUX
     assert family_of("black-forest-labs/FLUX.2-klein-4B") is ImageBackendName.FLUX2
-    assert family_of("someone/qwen-image-like") is ImageBackendName.DIFFUSERS
+    assert family_of("someone/z-image-like") is ImageBackendName.DIFFUSERS  # qwen-image names are the qwen family
 
 
 def test_keyframes_take_the_presets_9_16_aspect_at_the_models_own_scale():

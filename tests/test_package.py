@@ -47,13 +47,13 @@ def _canonical(spec: str) -> str:
 def test_pyproject_declares_what_the_requirements_files_pin():
     """Two ways to install (scripts/setup.sh with requirements*.txt; ``pip install ".[gpu,dev]"``), one set of pins:
     the base and ``gpu`` dependencies are requirements.txt, requirements-nodeps.txt and pre-requirements.txt's
-    torch; ``dev`` is requirements-dev.txt's own lines."""
+    torch and torchvision; ``dev`` is requirements-dev.txt's own lines."""
     project = PYPROJECT["project"]
     base = {_canonical(s) for s in project["dependencies"]}
     extras = {name: {_canonical(s) for s in specs} for name, specs in project["optional-dependencies"].items()}
     pinned = _requirements(ROOT / "requirements.txt") | _requirements(ROOT / "requirements-nodeps.txt")
     torch = {s for s in _requirements(ROOT / "pre-requirements.txt") if s.startswith("torch")}
-    assert torch == {"torch==2.13.0"}
+    assert torch == {"torch==2.13.0", "torchvision==0.28.0"}  # torchvision 0.28 is the one built for torch 2.13
     assert base | extras["gpu"] == pinned | torch, (f"only in pyproject: {(base | extras['gpu']) - pinned - torch}; "
                                                     f"only in requirements: {(pinned | torch) - base - extras['gpu']}")
     assert not base & extras["gpu"]

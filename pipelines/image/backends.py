@@ -2,6 +2,8 @@
 
 ``auto`` is FLUX.2 [klein] on a CUDA GPU. On a CPU there is no keyframe model unless one is chosen: the CPU tier
 (SD-Turbo) has non-commercial weights, so it is an opt-in (``STUDIO_IMAGE_BACKEND=sd-turbo``, or naming a model).
+Qwen-Image (``qwen``, 20B, with Qwen-Image-Edit-Plus for shots with references) is chosen or named, never
+``auto``: FLUX.2 [klein] stays the GPU default.
 A named model picks its family from the class its ``model_index.json`` names. Adding a backend: one file with a
 class that follows ``pipelines.image.contract.ImageBackend``, its name in ``studio.backends.ImageBackendName`` and
 one line in ``IMAGE_BACKENDS``. ``pipelines.services.Services.image`` holds the one ``ImageBackends``.
@@ -21,13 +23,18 @@ IMAGE_BACKENDS: BackendRegistry[ImageBackendName] = BackendRegistry("image", {
     ImageBackendName.FLUX2: "pipelines.image.klein:Flux2KleinBackend",
     ImageBackendName.SD_TURBO: "pipelines.image.sd:SDTurboBackend",
     ImageBackendName.FLUX: "pipelines.image.flux:FluxBackend",
+    ImageBackendName.QWEN: "pipelines.image.qwen:QwenImageBackend",
     ImageBackendName.DIFFUSERS: "pipelines.image.generic:GenericImageBackend",
 })
 
+# Qwen-Image-Edit folders go to the qwen backend too: it explains where an edit model belongs
 _FAMILY_OF_CLASS = {"Flux2KleinPipeline": ImageBackendName.FLUX2, "StableDiffusionPipeline": ImageBackendName.SD_TURBO,
-                    "StableDiffusionXLPipeline": ImageBackendName.SD_TURBO, "FluxPipeline": ImageBackendName.FLUX}
+                    "StableDiffusionXLPipeline": ImageBackendName.SD_TURBO, "FluxPipeline": ImageBackendName.FLUX,
+                    "QwenImagePipeline": ImageBackendName.QWEN, "QwenImageEditPlusPipeline": ImageBackendName.QWEN,
+                    "QwenImageEditPipeline": ImageBackendName.QWEN}
 _FAMILY_OF_NAME = (("flux.2", ImageBackendName.FLUX2), ("sd-turbo", ImageBackendName.SD_TURBO),
-                   ("sdxl-turbo", ImageBackendName.SD_TURBO), ("flux.1", ImageBackendName.FLUX))
+                   ("sdxl-turbo", ImageBackendName.SD_TURBO), ("flux.1", ImageBackendName.FLUX),
+                   ("qwen-image", ImageBackendName.QWEN))
 
 NO_MODEL_ON_CPU = ("there is no keyframe model on this machine: without a CUDA GPU, keyframes need an opt-in "
                    "(STUDIO_IMAGE_BACKEND=sd-turbo: non-commercial weights) or a model you name (--image-model)")

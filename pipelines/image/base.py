@@ -151,7 +151,16 @@ class DiffusersImageBackend:
     def prepare_pipeline(self, pipe: Any) -> None:
         """A family's one-time change of the loaded pipeline (under a lock; must be idempotent)."""
 
+    def pipeline_for(self, request: ImageRequest) -> Any:
+        """The pipeline that draws ``request``: one model for every shot, unless a family draws shots with
+        references with another (Qwen-Image-Edit-Plus)."""
+        return self.pipeline()
+
     # -- one keyframe -------------------------------------------------------------------------------------------
+
+    def guidance_kwargs(self, request: ImageRequest, guidance: float | None) -> dict[str, Any]:
+        """The call's guidance arguments: ``guidance_scale``, unless the family's pipeline names it otherwise."""
+        return {} if guidance is None else {"guidance_scale": guidance}
 
     def reference_kwargs(self, pipe: Any, request: ImageRequest) -> tuple[dict[str, Any], tuple[str, ...]]:
         """The call's arguments that carry the references, and notes for the user."""
@@ -171,7 +180,7 @@ class DiffusersImageBackend:
         request, notes = self.check_inputs(request)
         guidance = request.guidance_scale if request.guidance_scale is not None else self.default_guidance
         # 2. the pipeline (loaded once per process, shared with every backend of this model)
-        pipe = self.pipeline()
+        pipe = self.pipeline_for(request)
         params = inspect.signature(type(pipe).__call__).parameters
         # 3. the arguments every text-to-image pipeline shares, then the family's references
         kwargs: dict[str, Any] = dict(
@@ -179,10 +188,9 @@ class DiffusersImageBackend:
             num_inference_steps=request.num_inference_steps,
             generator=torch.Generator("cpu").manual_seed(request.seed), output_type="pil",
         )
-        if guidance is not None:
-            kwargs["guidance_scale"] = guidance
         if request.negative_prompt and "negative_prompt" in params:
             kwargs["negative_prompt"] = request.negative_prompt
+        kwargs.update(self.guidance_kwargs(request, guidance))
         extra, ref_notes = self.reference_kwargs(pipe, request)
         kwargs.update(extra)
         # 4. denoise with progress and cancel between steps

@@ -166,10 +166,163 @@ def flux2_klein_pipeline():
                               tokenizer=tokenizer, transformer=transformer, vae=vae, is_distilled=True)
 
 
-BUILDERS = {"sd": sd_pipeline, "sdxl": sdxl_pipeline, "flux": flux_pipeline, "flux2_klein": flux2_klein_pipeline}
+QWEN_VISION_TOKENS = ("<|vision_start|>", "<|vision_end|>", "<|image_pad|>", "<|video_pad|>")
 
 
-def save_tiny_image_models(root: Path, names=tuple(BUILDERS)) -> dict[str, Path]:
+def qwen_vl_tokenizer():
+    """A Qwen2 byte-level BPE tokenizer with the ChatML and vision tokens of Qwen2.5-VL registered as special tokens,
+    so ``<|image_pad|>`` stays one token (Qwen2.5-VL counts them against the picture's features)."""
+    from transformers import Qwen2Tokenizer
+
+    from tests.helpers.tiny_llm import SPECIAL_TOKENS, _bpe_vocab
+
+    vocab, merges = _bpe_vocab()
+    specials = SPECIAL_TOKENS + QWEN_VISION_TOKENS
+    for token in specials:
+        vocab[token] = len(vocab)
+    tokenizer = Qwen2Tokenizer(vocab=vocab, merges=merges, unk_token=None, eos_token="<|im_end|>",
+                               pad_token="<|endoftext|>", bos_token=None)
+    tokenizer.add_special_tokens({"additional_special_tokens": list(specials)})
+    return tokenizer
+
+
+def _qwen_components():
+    """The parts Qwen-Image and Qwen-Image-Edit-Plus share: a Qwen2.5-VL text encoder (text hidden size 16 ==
+    the transformer's ``joint_attention_dim``), the MMDiT transformer, and ``AutoencoderKLQwenImage`` in the real
+    layout (``dim_mult=[1, 2, 4, 4]``: 8x spatial scale, so sizes stay multiples of 16 as for the real model) with
+    2 base channels, since Edit-Plus encodes every reference at about 1024x1024 (the VAE encode is most of a call)."""
+    import torch
+    from diffusers import AutoencoderKLQwenImage, FlowMatchEulerDiscreteScheduler, QwenImageTransformer2DModel
+    from transformers import Qwen2_5_VLConfig, Qwen2_5_VLForConditionalGeneration
+
+    tokenizer = qwen_vl_tokenizer()
+    ids = {t: tokenizer.convert_tokens_to_ids(t) for t in QWEN_VISION_TOKENS}
+    hidden = 16
+    torch.manual_seed(0)
+    text_encoder = Qwen2_5_VLForConditionalGeneration(Qwen2_5_VLConfig(
+        text_config=dict(vocab_size=len(tokenizer), hidden_size=hidden, intermediate_size=16, num_hidden_layers=2,
+                         num_attention_heads=2, num_key_value_heads=2, rope_theta=1000000.0,
+                         rope_scaling={"mrope_section": [1, 1, 2], "rope_type": "default", "type": "default"},
+                         pad_token_id=tokenizer.convert_tokens_to_ids("<|endoftext|>"), bos_token_id=None,
+                         eos_token_id=tokenizer.convert_tokens_to_ids("<|im_end|>")),
+        vision_config=dict(depth=2, hidden_size=16, intermediate_size=16, num_heads=2, out_hidden_size=hidden),
+        image_token_id=ids["<|image_pad|>"], video_token_id=ids["<|video_pad|>"],
+        vision_start_token_id=ids["<|vision_start|>"], vision_end_token_id=ids["<|vision_end|>"])).eval()
+    torch.manual_seed(0)
+    transformer = QwenImageTransformer2DModel(patch_size=2, in_channels=16, out_channels=4, num_layers=1,
+                                              attention_head_dim=16, num_attention_heads=3,
+                                              joint_attention_dim=hidden, guidance_embeds=False,
+                                              axes_dims_rope=(8, 4, 4))
+    torch.manual_seed(0)
+    z_dim = 4
+    vae = AutoencoderKLQwenImage(base_dim=2, z_dim=z_dim, dim_mult=[1, 2, 4, 4], num_res_blocks=1,
+                                 temperal_downsample=[False, True, True], latents_mean=[0.0] * z_dim,
+                                 latents_std=[1.0] * z_dim)
+    return dict(scheduler=FlowMatchEulerDiscreteScheduler(), vae=vae, text_encoder=text_encoder,
+                tokenizer=tokenizer, transformer=transformer)
+
+
+def qwen_image_pipeline():
+    """``QwenImagePipeline`` (Qwen/Qwen-Image layout: Qwen2.5-VL text encoder + Qwen2 tokenizer, MMDiT, Qwen VAE)."""
+    from diffusers import QwenImagePipeline
+
+    return QwenImagePipeline(**_qwen_components())
+
+
+def qwen_vl_processor(tokenizer, image_processor=None):
+    """The real ``Qwen2VLProcessor`` around ``tokenizer`` and the PIL image processor (patch 14, merge 2, as saved
+    with Qwen/Qwen-Image-Edit-2509).
+
+    transformers 5.23 builds this processor only with torchvision: its constructor checks every part against
+    ``VideoProcessorMixin``, which the top-level package exports only when torchvision imports (a missing video
+    processor fails that check too), and ``from_pretrained`` always loads ``Qwen2VLVideoProcessor``, which requires
+    torchvision. The PyPI torchvision wheel links the CUDA build of torch, so on a CPU-only torch it does not import.
+    Without it, the processor is made here without running that one class check; every call it serves (text +
+    images) is the class's own code, and the edit pipeline never sends it a video."""
+    from transformers import Qwen2VLImageProcessorPil, Qwen2VLProcessor
+
+    image_processor = image_processor or Qwen2VLImageProcessorPil()
+    if torchvision_usable():
+        from transformers import Qwen2VLVideoProcessor
+
+        return Qwen2VLProcessor(image_processor=image_processor, tokenizer=tokenizer,
+                                video_processor=Qwen2VLVideoProcessor())
+    processor = Qwen2VLProcessor.__new__(Qwen2VLProcessor)
+    original = Qwen2VLProcessor.check_argument_for_proper_class
+
+    def check(self, name, value):
+        return None if name == "video_processor" and value is None else original(self, name, value)
+
+    Qwen2VLProcessor.check_argument_for_proper_class = check
+    try:
+        processor.__init__(image_processor=image_processor, tokenizer=tokenizer, video_processor=None)
+    finally:
+        Qwen2VLProcessor.check_argument_for_proper_class = original
+    return processor
+
+
+def torchvision_usable() -> bool:
+    try:
+        import torchvision  # noqa: F401
+    except Exception:  # noqa: BLE001 -- absent, or a CUDA build against a CPU torch (RuntimeError at import)
+        return False
+    return True
+
+
+def qwen_image_edit_plus_pipeline():
+    """``QwenImageEditPlusPipeline`` (Qwen/Qwen-Image-Edit-2509 layout): the Qwen-Image parts plus the
+    ``Qwen2VLProcessor`` that feeds the reference pictures (at 384x384 area) to the text encoder's vision tower."""
+    from diffusers import QwenImageEditPlusPipeline
+
+    parts = _qwen_components()
+    return QwenImageEditPlusPipeline(processor=qwen_vl_processor(parts["tokenizer"]), **parts)
+
+
+BUILDERS = {"sd": sd_pipeline, "sdxl": sdxl_pipeline, "flux": flux_pipeline, "flux2_klein": flux2_klein_pipeline,
+            "qwen_image": qwen_image_pipeline}
+
+
+def save_tiny_qwen_edit_plus(folder: Path) -> Path:
+    """``save_pretrained`` of the tiny Edit-Plus pipeline. Without torchvision the processor cannot save itself (it
+    saves its video part too), so its tokenizer and image processor are saved into ``processor/`` as the real
+    checkpoint has them and ``model_index.json`` names ``Qwen2VLProcessor`` for it."""
+    import json
+
+    import torch
+
+    torch.set_num_threads(1)
+    folder = Path(folder)
+    if (folder / "model_index.json").is_file():
+        return folder
+    pipe = qwen_image_edit_plus_pipeline()
+    if torchvision_usable():
+        pipe.save_pretrained(folder)
+        return folder
+    processor = pipe.processor
+    pipe.register_modules(processor=None)
+    pipe.save_pretrained(folder)
+    processor.tokenizer.save_pretrained(folder / "processor")
+    processor.image_processor.save_pretrained(folder / "processor")
+    (folder / "processor" / "processor_config.json").write_text(json.dumps({"processor_class": "Qwen2VLProcessor"}))
+    index = json.loads((folder / "model_index.json").read_text())
+    index["processor"] = ["transformers", "Qwen2VLProcessor"]
+    (folder / "model_index.json").write_text(json.dumps(index, indent=2))
+    return folder
+
+
+def load_qwen_vl_processor(folder):
+    """What ``Qwen2VLProcessor.from_pretrained(folder)`` returns where torchvision imports: the saved tokenizer and
+    image processor in the real processor class (see ``qwen_vl_processor`` for why it is built here otherwise)."""
+    from transformers import AutoTokenizer, Qwen2VLImageProcessorPil
+
+    return qwen_vl_processor(AutoTokenizer.from_pretrained(folder), Qwen2VLImageProcessorPil.from_pretrained(folder))
+
+
+# what the keyframe tests share; qwen_image (a Qwen2.5-VL text encoder, seconds to build) only where it is named
+DEFAULT_NAMES = ("sd", "sdxl", "flux", "flux2_klein")
+
+
+def save_tiny_image_models(root: Path, names=DEFAULT_NAMES) -> dict[str, Path]:
     """Build and ``save_pretrained`` each named pipeline under ``root``; the folders, by name."""
     import torch
 
