@@ -1,15 +1,17 @@
 """Keyframes first: a character sheet, one drawn keyframe per shot, then takes scored and the best one kept.
 
     1. sheet      each bible character gets a reference picture: uploaded (checked: a still picture of sensible
-                  size) or drawn from its description and the look line
+                  size, and for a person a face, ``pipelines.faces``) or drawn from its description and the look
+                  line (a drawn person without a face found gets a note: the user can redraw)
     2. keyframes  each shot generated from text gets a keyframe drawn with the characters it shows as references
                   (``Shot.characters``, else the names its visual prompt mentions); ``candidates`` > 1 draws more
                   seeds and keeps the one the scorer ranks first. The keyframe becomes the shot's source
                   (``source=image``, ``source_media=keyframes/...``), so image-to-video (LTX, Wan) animates it and
                   the still draft shows it with its camera move
     3. takes      N takes of a shot (``pipelines.shots.render_variations``) scored for likeness to the references
-                  and to the prompt; the best is chosen, every score is kept on the shot's candidates, the user can
-                  choose another (``choose_variation``)
+                  (DINOv2 or CLIP/SigLIP) and for the prompt (a learned judge, else CLIP/SigLIP; see
+                  ``pipelines.scoring``); the best is chosen, every score is kept on the shot's candidates, the user
+                  can choose another (``choose_variation``)
     4. drift      shots whose chosen take is much less like its references than the rest are flagged, and
                   ``retake_flagged`` renders new takes of those shots only (a retake must beat the take it replaces)
 
@@ -40,17 +42,19 @@ from pipelines.shots import (
     choose_variation,
     effective_source,
     render_variations,
+    shot_characters,
     shot_prompt,
 )
 from pipelines.video.contract import Cancel, VideoOptions, VideoResult
 from studio.errors import KeyframeError, LimitError, MediaError, ProjectValidationError, ReferenceImageError
 from studio.project.files import resolve_media
-from studio.project.model import BibleEntry, Project, Shot, ShotSource, ShotStatus, TakeScore
+from studio.project.model import BibleEntry, EntryKind, Project, Shot, ShotSource, ShotStatus, TakeScore
 from studio.project.presets import get_preset
 from studio.safety.prompts import check_generation
 from studio.settings import Settings
 
 if TYPE_CHECKING:
+    from pipelines.faces import FaceFinder
     from pipelines.services import Services
 
 KEYFRAME_VERSION = 1  # bump when a change changes the pixels of a cached keyframe
@@ -126,11 +130,29 @@ def _store_in_project(image: Any, root: Path, folder: str, stem: str) -> str:
     return target.relative_to(root).as_posix()
 
 
-def set_reference(project: Project, root: Path, name: str, path: Path, settings: Settings) -> Project:
-    """The character ``name``'s reference picture from the user's file (checked, then copied into the project)."""
+def _shows_no_face(entry: BibleEntry, image: Any, faces: FaceFinder | None) -> bool:
+    """A person's picture in which no face is found (``pipelines.faces``); other kinds, and unsaid ones, are not
+    checked: a creature, an object or a place has no face to find."""
+    if entry.kind is not EntryKind.PERSON:
+        return False
+    if faces is None:
+        from pipelines.faces import FaceFinder
+
+        faces = FaceFinder()
+    return not faces.has_face(image)
+
+
+def set_reference(project: Project, root: Path, name: str, path: Path, settings: Settings, *,
+                  faces: FaceFinder | None = None) -> Project:
+    """The character ``name``'s reference picture from the user's file (checked, then copied into the project). A
+    person's picture must show a face: it conditions every keyframe the person is in, and a picture without one
+    would carry no likeness to keep."""
     index = _entry_index(project, name)
-    image = check_reference(Path(path), settings)
+    path = Path(path)
+    image = check_reference(path, settings)
     entry = project.storyboard.bible.characters[index]
+    if _shows_no_face(entry, image, faces):
+        raise ReferenceImageError(f"no face found in {path.name}: choose a picture that shows their face clearly")
     stored = _store_in_project(image, Path(root), SHEET_DIR, entry.name)
     return _with_entry(project, index, entry.model_copy(update={"reference_image": stored}))
 
@@ -161,6 +183,7 @@ def make_character_sheet(project: Project, root: Path, options: ImageOptions, se
     width, height = (options.width, options.height) if options.width else (defaults.width, defaults.height)
     look = project.storyboard.bible.look.strip()
     made, cached, notes = [], [], []
+    faces = None
     for n, index in enumerate(indexes):
         entry = project.storyboard.bible.characters[index]
         prompt = SHEET_PROMPT.format(name=entry.name, description=entry.description.strip())
@@ -172,6 +195,14 @@ def make_character_sheet(project: Project, root: Path, options: ImageOptions, se
         image, status, more = _draw(backend, cache, identity, request, (), services.settings,
                                     _step(progress, n, len(indexes), f"bible-{index}"), cancel)
         notes += more
+        if entry.kind is EntryKind.PERSON:  # a drawn picture is kept (the user can redraw), with a note
+            if faces is None:
+                from pipelines.faces import FaceFinder
+
+                faces = FaceFinder()
+            if _shows_no_face(entry, image, faces):
+                notes.append(f"no face found in the drawn picture of {entry.name}: redraw it with another seed, or "
+                             "upload a picture that shows their face")
         (cached if status == "cached" else made).append(entry.name)
         stored = _store_in_project(image, Path(root), _under(folder, SHEET_DIR), entry.name)
         project = _with_entry(project, index, entry.model_copy(update={"reference_image": stored}))
@@ -179,33 +210,6 @@ def make_character_sheet(project: Project, root: Path, options: ImageOptions, se
 
 
 # -- 2. keyframes -----------------------------------------------------------------------------------------------
-
-def shot_characters(project: Project, index: int) -> list[BibleEntry]:
-    """The bible entries a shot shows: its ``characters`` (each must be in the bible), else the ones its visual
-    prompt names."""
-    shot = project.shots[index]
-    entries = project.storyboard.bible.characters
-    if shot.characters:
-        by_name = {e.name.strip().casefold(): e for e in entries}
-        missing = [n for n in shot.characters if n.strip().casefold() not in by_name]
-        if missing:
-            if len(missing) == 1:
-                raise KeyframeError(f"shot {index + 1} shows {missing[0]}, who is not in the storyboard's bible; "
-                                    "add the character to the bible or remove the name from the shot")
-            raise KeyframeError(f"shot {index + 1} shows {', '.join(missing)}, who are not in the storyboard's "
-                                "bible; add them to the bible or remove the names from the shot")
-        return [by_name[n.strip().casefold()] for n in dict.fromkeys(shot.characters)]
-    text = shot.visual_prompt.casefold()
-    return [e for e in entries if _mentions(text, e.name.strip().casefold())]
-
-
-def _mentions(text: str, name: str) -> bool:
-    if not name:
-        return False
-    if name.isascii():
-        return re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", text) is not None
-    return name in text  # Chinese names have no word boundaries
-
 
 def shot_references(project: Project, root: Path | None, index: int, settings: Settings) -> list[Any]:
     """The reference pictures of the characters a shot shows (those that have one), checked and loaded."""
@@ -389,14 +393,14 @@ def choose_keyframe(project: Project, root: Path, shot_id: str, media: str) -> P
 
 
 def _ranker(services: Services, scorer: str | None):
-    """Score pictures against a prompt and references with the process's scorer; (scores, best index)."""
-    from pipelines.scoring import rank_takes, score_take
+    """Score pictures against a prompt and references with the process's scoring models; (scores, best index)."""
+    from pipelines.scoring import rank_takes
 
-    embedder = services.scorers.get(scorer)
+    take_scorer = services.scorers.for_takes(scorer)
 
     def rank(images: list[Any], prompt: str, refs: list[Any]) -> tuple[list[TakeScore], int]:
-        ref_feats = embedder.embed_images(refs) if refs else None
-        scored, order = rank_takes([score_take(embedder, [img], prompt, ref_feats) for img in images])
+        ref_feats = take_scorer.references(refs)
+        scored, order = rank_takes([take_scorer([img], prompt, ref_feats) for img in images])
         return scored, order[0]
 
     return rank
@@ -464,17 +468,17 @@ class TakesResult:
 def score_shot_takes(project: Project, root: Path | None, shot_id: str, services: Services, *,
                      scorer: str | None = None, keep: int | None = None) -> TakesResult:
     """Score every candidate of a shot, keep the scores on the candidates and choose the best (or ``keep``)."""
-    from pipelines.scoring import rank_takes, score_take, take_frames
+    from pipelines.scoring import rank_takes, take_frames
 
     index = _index_of(project, shot_id)
     shot = project.shots[index]
     if not shot.candidates:
         raise ProjectValidationError(f"shot {index + 1} has no takes to score; render takes first")
-    embedder = services.scorers.get(scorer)
+    take_scorer = services.scorers.for_takes(scorer)
     refs = shot_references(project, root, index, services.settings)
-    ref_feats = embedder.embed_images(refs) if refs else None
+    ref_feats = take_scorer.references(refs)
     prompt = shot.visual_prompt or shot_prompt(project, shot)
-    raw = [score_take(embedder, take_frames(resolve_media(c.media, root), services.settings), prompt, ref_feats)
+    raw = [take_scorer(take_frames(resolve_media(c.media, root), services.settings), prompt, ref_feats)
            for c in shot.candidates]
     scored, order = rank_takes(raw)
     chosen = order[0] if keep is None else keep
@@ -492,7 +496,7 @@ def render_takes(project: Project, root: Path | None, shot_id: str, count: int, 
     """``count`` takes of one shot, scored; the best is chosen and every score kept on the shot's candidates."""
     check_take_count(count, services.settings, "takes")
     shot_references(project, root, _index_of(project, shot_id), services.settings)  # names and pictures, first
-    services.scorers.get(scorer)  # a scorer that cannot load refuses before any take is rendered
+    services.scorers.for_takes(scorer)  # a scoring model that cannot load refuses before any take is rendered
     made = render_variations(project, root, shot_id, count, options, services, progress=progress, cancel=cancel)
     result = score_shot_takes(made.project, root, shot_id, services, scorer=scorer)
     return TakesResult(result.project, shot_id, result.scores, result.chosen, made.backend, made.draft, made.notes)

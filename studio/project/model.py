@@ -213,15 +213,25 @@ class ShotRender(_Model):
 
 
 class TakeScore(_Model):
-    """How a take scored (``pipelines.scoring``): cosine similarities of image embeddings (CLIP/SigLIP). They rank
-    takes; they never veto one (text-image similarity tracks what people judge poorly)."""
+    """How a take scored (``pipelines.scoring``): likeness is a cosine of image embeddings (DINOv2, CLIP or SigLIP);
+    adherence is a text-image cosine (CLIP/SigLIP) or a learned judge's probability of "yes" (VQAScore). They rank
+    takes; they never veto one (neither tracks what people judge closely enough). Files from before ``likeness_model``
+    and ``judge`` load as scored by ``scorer`` alone, which is what they were."""
 
     consistency: float | None = Field(default=None, ge=-1, le=1, description=(
         "Likeness to the shot's character references (mean over sampled frames); null without a reference."))
     consistency_min: float | None = Field(default=None, ge=-1, le=1, description="The least alike sampled frame.")
-    adherence: float = Field(default=0.0, ge=-1, le=1, description="Similarity to the shot's prompt.")
+    adherence: float = Field(default=0.0, ge=-1, le=1, description=(
+        "Agreement with the shot's prompt: the judge's probability of answering yes (0 to 1) when `judge` is set, "
+        "else the text-image cosine of `scorer`."))
     combined: float = Field(default=0.0, description="The rank score within the shot (z-scores summed).")
-    scorer: str = Field(default="", max_length=300, description="The embedding model that scored it.")
+    scorer: str = Field(default="", max_length=300, description=(
+        "The CLIP/SigLIP model that measured adherence (without a judge) and likeness (without `likeness_model`); "
+        "empty when it measured neither."))
+    likeness_model: str = Field(default="", max_length=300, description=(
+        "The image model (DINOv2, CLIP or SigLIP) that measured likeness to the references; empty: `scorer`."))
+    judge: str = Field(default="", max_length=300, description=(
+        "The vision-language model whose VQAScore is the adherence; empty: `scorer`'s text-image cosine."))
 
 
 class ShotCandidate(_Model):
