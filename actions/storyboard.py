@@ -10,7 +10,7 @@ from pipelines.script.contract import Cancel, EnhanceResult, Progress, ScriptReq
 from pipelines.services import Services
 from studio.backends import ScriptBackendName
 from studio.errors import ProjectValidationError
-from studio.project.model import Bible, Project
+from studio.project.model import Bible, EntryKind, Project
 
 
 @dataclass(frozen=True)
@@ -46,3 +46,32 @@ def move_shot(project: Project, shot_id: str | None, offset: int) -> Project:
     shots = list(project.shots)
     shots.insert(j, shots.pop(i))
     return project.with_shots(shots)
+
+
+def move_shot_onto(project: Project, shot_id: str | None, onto_id: str | None) -> Project:
+    """The shot dragged onto another card takes that card's place (the cards between shift by one): ``move_shot``
+    by the distance between the two, so a drag and the buttons are one way of reordering. Ids, not positions, so
+    a drop on a strip the browser drew before another change still moves the shots the user saw."""
+    ids = [s.id for s in project.shots]
+    if shot_id not in ids or onto_id not in ids:
+        raise ProjectValidationError("choose a shot first")
+    return move_shot(project, shot_id, ids.index(onto_id) - ids.index(shot_id))
+
+
+def set_entry_kind(project: Project, name: str, kind: EntryKind | str | None) -> Project:
+    """Say what the bible entry ``name`` is (person, creature, object, place; blank: not said). A person's uploaded
+    reference picture must show a face, so the kind is the user's word, never guessed from a picture."""
+    from studio.values import choice
+
+    said = choice(what="character kind", kind=EntryKind, value=kind, default=None)
+    entries = project.storyboard.bible.characters
+    wanted = (name or "").strip().casefold()
+    index = next((i for i, e in enumerate(entries) if e.name.strip().casefold() == wanted), None)
+    if index is None:
+        known = ", ".join(e.name for e in entries) or "none yet"
+        raise ProjectValidationError(f"{name!r} is not in the storyboard's bible (its characters: {known}); "
+                                     "add it first")
+    characters = list(entries)
+    characters[index] = entries[index].model_copy(update={"kind": said})
+    bible = project.storyboard.bible.model_copy(update={"characters": tuple(characters)})
+    return project.model_copy(update={"storyboard": project.storyboard.model_copy(update={"bible": bible})})

@@ -139,3 +139,59 @@ def test_the_weights_licence_shown_where_a_model_is_chosen(tmp_path):
     assert "LTXV Open Weights License" in ltx and "商用有条件" in ltx
     unknown = weights_terms(settings, "ltx", "", EN)  # the operator's folder: named, never shown by its path
     assert "ltx-local" in unknown and "/srv" not in unknown and "model card" in unknown
+
+
+def test_a_card_dropped_on_another_takes_its_place_through_the_one_move_action():
+    from actions.storyboard import move_shot_onto
+
+    def order(project):
+        return [s.id for s in project.shots]
+
+    assert order(move_shot_onto(_project(), "c", "a")) == ["c", "a", "b"], "card 3 onto card 1: it becomes first"
+    assert order(move_shot_onto(_project(), "a", "c")) == ["b", "c", "a"], "card 1 onto card 3: it becomes last"
+    assert order(move_shot_onto(_project(), "b", "b")) == ["a", "b", "c"]
+    project = _project()
+    assert move_shot_onto(project, "c", "a") == move_shot(project, "c", -2), "the buttons' action, by ids"
+    with pytest.raises(ProjectValidationError, match="choose a shot"):
+        move_shot_onto(_project(), "c", "gone")  # a drop on a strip drawn before the shot was deleted
+
+
+def test_ending_on_the_next_picture_is_offered_for_image_shots_with_a_next_shot_and_replans_one():
+    from ui.storyboard import can_end_on_next
+
+    project = update_shot(_project(), "a", source=ShotSource.IMAGE)
+    assert can_end_on_next(project, "a", "image") and not can_end_on_next(project, "a", "text")
+    assert not can_end_on_next(project, "c", "image"), "the last shot has no next picture"
+    assert not can_end_on_next(project, "gone", "image")
+    rendered = project.with_shots([project.shots[0].model_copy(update={"status": ShotStatus.RENDERED}),
+                                   *project.shots[1:]])
+    ends = update_shot(rendered, "a", ends_on_next=True)
+    assert ends.shots[0].ends_on_next and ends.shots[0].status is ShotStatus.PLANNED, "its clip is made anew"
+
+
+def test_saving_the_bible_text_keeps_each_characters_kind_and_picture():
+    from studio.project.model import Bible, BibleEntry, EntryKind
+
+    before = Bible(characters=(BibleEntry(name="Mimi", description="a cat", kind=EntryKind.CREATURE,
+                                          reference_image="characters/mimi.png"),
+                               BibleEntry(name="Ana", description="a baker", kind=EntryKind.PERSON)))
+    after = parse_bible("", "mimi: a ginger cat\nBob (af_heart): a boy", before)
+    assert [(c.name, c.description, c.kind, c.reference_image, c.voice) for c in after.characters] == [
+        ("mimi", "a ginger cat", EntryKind.CREATURE, "characters/mimi.png", None),
+        ("Bob", "a boy", None, None, "af_heart")], "Ana is gone with her line; Bob is new and not said"
+    assert parse_bible("", "Mimi: a cat").characters[0].kind is None, "old text alone loads as before"
+
+
+def test_a_characters_kind_is_said_by_name_and_refused_for_an_unknown_one():
+    from actions.storyboard import set_entry_kind
+    from studio.project.model import Bible, BibleEntry, EntryKind
+
+    board = Storyboard(bible=Bible(characters=(BibleEntry(name="Mimi", description="a cat"),
+                                               BibleEntry(name="Ana", description="a baker"))))
+    project = set_entry_kind(Project(storyboard=board), " ana ", "person")
+    assert [c.kind for c in project.storyboard.bible.characters] == [None, EntryKind.PERSON]
+    assert set_entry_kind(project, "Ana", None).storyboard.bible.characters[1].kind is None, "back to not said"
+    with pytest.raises(ProjectValidationError, match="'Zed' is not in the storyboard's bible"):
+        set_entry_kind(project, "Zed", "place")
+    with pytest.raises(ProjectValidationError, match="unknown character kind 'robot'"):
+        set_entry_kind(project, "Ana", "robot")

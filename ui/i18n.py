@@ -132,7 +132,7 @@ EN: dict[str, str] = {
     **{f"name.preset.{k}": k for k in ("douyin", "tiktok", "reels", "shorts", "xiaohongshu", "bilibili", "draft")},
     "common.col.seconds": "s", "shots.seed": "seed {seed}",
     "shots.take": "{kept}seed {seed} · score {score:+.2f} · likeness {likeness} · prompt {adherence:.2f}",
-    "board.cards": "Storyboard (click a shot to edit it)", "board.earlier": "Move earlier",
+    "board.earlier": "Move earlier",
     "board.later": "Move later", "board.card": "{number} · {seconds:.1f} s · {status} · {takes} takes · {caption}",
     "batch.col.idea": "idea", "batch.col.status": "status", "batch.col.result": "video / error",
     "finish.no_track": "That bundled track does not exist.",
@@ -264,6 +264,18 @@ EN: dict[str, str] = {
     **{f"choice.image_backend.{k}": v for k, v in {
         "auto": "Auto", "flux2": "FLUX.2-klein (Apache-2.0)", "sd-turbo": "SD-Turbo (CPU, non-commercial weights)",
         "flux": "FLUX.1", "diffusers": "Any diffusers model"}.items()},
+    # -- storyboard cards (drag) --
+    "board.strip": "Storyboard: click a card to edit its shot, drag it onto another card to move it there",
+    "board.strip_empty": "No shots yet: write a storyboard on the Idea tab.",
+    "board.ends_on_next": "End on the next shot's picture (seamless cut)",
+    "board.ends_on_next_info": "Needs LTX or Wan's first-last-frame model; for a shot made from an image that has a "
+                               "shot after it.",
+    "keyframes.kind": "What it is", "keyframes.kind_info": "A person's picture must show a face.",
+    "keyframes.status.kind": "{name}: {kind}, saved.",
+    **{f"choice.entry_kind.{k}": v for k, v in {
+        "unsaid": "Not said", "person": "Person", "creature": "Creature (an animal, a monster)", "object": "Object",
+        "place": "Place"}.items()},
+    "choice.image_backend.qwen": "Qwen-Image (Apache-2.0, a large GPU)",  # HEAD lists the backend without a label
 }
 
 ZH: dict[str, str] = {
@@ -386,7 +398,7 @@ ZH: dict[str, str] = {
         "xiaohongshu": "小红书", "bilibili": "哔哩哔哩", "draft": "草稿"}.items()},
     "common.col.seconds": "秒", "shots.seed": "种子 {seed}",
     "shots.take": "{kept}种子 {seed} · 得分 {score:+.2f} · 角色相似度 {likeness} · 贴合提示词 {adherence:.2f}",
-    "board.cards": "故事板（点击镜头进行编辑）", "board.earlier": "前移", "board.later": "后移",
+    "board.earlier": "前移", "board.later": "后移",
     "board.card": "{number} · {seconds:.1f} 秒 · {status} · {takes} 个版本 · {caption}",
     "batch.col.idea": "创意", "batch.col.status": "状态", "batch.col.result": "视频 / 错误",
     "finish.no_track": "这首内置曲目不存在。",
@@ -507,6 +519,17 @@ ZH: dict[str, str] = {
     **{f"choice.image_backend.{k}": v for k, v in {
         "auto": "自动", "flux2": "FLUX.2-klein（Apache-2.0）", "sd-turbo": "SD-Turbo（CPU，非商用权重）",
         "flux": "FLUX.1", "diffusers": "任意 diffusers 模型"}.items()},
+    # -- storyboard cards (drag) --
+    "board.strip": "分镜：点击卡片编辑该镜头，把卡片拖到另一张卡片上即可移到那里",
+    "board.strip_empty": "还没有镜头：请先在创意页生成分镜。",
+    "board.ends_on_next": "结尾接到下一个镜头的画面（无缝衔接）",
+    "board.ends_on_next_info": "需要 LTX 或 Wan 的首尾帧模型；用于由图片生成、且后面还有镜头的镜头。",
+    "keyframes.kind": "类型", "keyframes.kind_info": "人物的图片必须露出脸。",
+    "keyframes.status.kind": "{name}：{kind}，已保存。",
+    **{f"choice.entry_kind.{k}": v for k, v in {
+        "unsaid": "未说明", "person": "人物", "creature": "生物（动物、怪物）", "object": "物品",
+        "place": "地点"}.items()},
+    "choice.image_backend.qwen": "Qwen-Image（Apache-2.0，大显存 GPU）",
 }
 
 I18N = gr.I18n(en=EN, **{"zh-CN": ZH, "zh": ZH})

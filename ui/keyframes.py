@@ -1,4 +1,5 @@
-"""The Keyframes tab and its API endpoints: the character sheet (drawn or uploaded), one keyframe per shot (N
+"""The Keyframes tab and its API endpoints: the character sheet (drawn or uploaded, each character's kind said by
+the user: person, creature, object or place), one keyframe per shot (N
 candidates, the best one kept, another one chosen by a click), N takes of a shot scored for likeness to the
 character and to the prompt, and "retake flagged shots". The model's licence shows where it is chosen; the
 non-commercial CPU model (SD-Turbo) says so. Everything runs through ``actions.keyframes``.
@@ -15,11 +16,12 @@ from pathlib import Path
 import gradio as gr
 
 from actions import keyframes as act
+from actions.storyboard import set_entry_kind
 from pipelines.video.contract import VideoOptions
 from studio.backends import ImageBackendName
 from studio.models import Commercial, model_terms
 from studio.project.files import resolve_media
-from studio.project.model import Project
+from studio.project.model import EntryKind, Project
 from studio.settings import Settings
 from ui import reporting
 from ui.context import Studio, shot_choices
@@ -27,6 +29,8 @@ from ui.i18n import choices, say, t, words_for
 from ui.sentences import translate
 from ui.session import API_USER, handler
 
+NOT_SAID = "unsaid"  # the kind choice meaning "not said" (BibleEntry.kind None)
+KINDS = [NOT_SAID, *(k.value for k in EntryKind)]
 _DEFAULT_MODELS = {"flux2": "black-forest-labs/FLUX.2-klein-4B", "sd-turbo": "stabilityai/sd-turbo",
                    "flux": "black-forest-labs/FLUX.1-schnell"}
 
@@ -64,6 +68,12 @@ def keyframe_items(project: Project, root: Path, words: dict[str, str]) -> list[
             if path.is_file():
                 items.append((str(path), say(words, "keyframes.shot", number=i)))
     return items
+
+
+def entry_kind(project: Project, name: str | None) -> str:
+    """The kind choice showing what the bible entry ``name`` is (``NOT_SAID`` when it is not said, or no entry)."""
+    entry = next((e for e in project.storyboard.bible.characters if e.name == name), None)
+    return entry.kind.value if entry is not None and entry.kind is not None else NOT_SAID
 
 
 def sheet_items(project: Project, root: Path) -> list[tuple[str, str]]:
@@ -109,9 +119,12 @@ def build_keyframes_tab(studio: Studio) -> None:
                 draw_all = gr.Button(t("keyframes.draw_all"), variant="primary", elem_id="draw_keyframes")
                 draw_one = gr.Button(t("keyframes.draw_one"), elem_id="draw_keyframe")
                 stop = gr.Button(t("common.stop"), variant="stop", elem_id="stop_keyframes")
-            with gr.Accordion(t("keyframes.upload_title"), open=False):
+            with gr.Row():
                 character = gr.Dropdown([], label=t("keyframes.character"), elem_id="sheet_character",
                                         interactive=True)
+                kind = gr.Dropdown(choices("entry_kind", KINDS), value=NOT_SAID, label=t("keyframes.kind"),
+                                   info=t("keyframes.kind_info"), elem_id="sheet_kind", interactive=True)
+            with gr.Accordion(t("keyframes.upload_title"), open=False):
                 picture = gr.Image(type="filepath", label=t("keyframes.picture"), elem_id="sheet_picture")
                 use_picture = gr.Button(t("keyframes.use_picture"), elem_id="use_picture")
             status = gr.Textbox(label=t("common.status"), interactive=False, lines=3, elem_id="keyframes_status")
@@ -183,6 +196,15 @@ def build_keyframes_tab(studio: Studio) -> None:
         return studio.save(user, project), selected, say(words, "keyframes.status.reference", name=name)
 
     @handler
+    def kind_go(project, user, selected, name, value, request: gr.Request):
+        project, words = studio.current(project), words_for(request)
+        if not name:
+            return project, selected, say(words, "keyframes.status.pick_character")
+        project = set_entry_kind(project, name, None if value in (None, NOT_SAID) else value)
+        label = words.get(f"choice.entry_kind.{value or NOT_SAID}", value)
+        return studio.save(user, project), selected, say(words, "keyframes.status.kind", name=name, kind=label)
+
+    @handler
     def takes_go(project, user, selected, n, request: gr.Request, progress=gr.Progress()):  # noqa: B008
         project, words = studio.current(project), words_for(request)
         if not selected:
@@ -221,6 +243,10 @@ def build_keyframes_tab(studio: Studio) -> None:
     studio.changed(draw_one.click(keyframes_go(True), state + common + [candidates], outputs, api_name=False,
                                   **studio.gpu))
     studio.changed(use_picture.click(upload, state + [character, picture], outputs, api_name=False))
+    # the user is choosing these two: the refresh after saving a kind leaves them as they are
+    studio.changed(kind.input(kind_go, state + [character, kind], outputs, api_name=False), keep=[character, kind])
+    character.change(lambda p, name: entry_kind(studio.current(p), name), [studio.project, character], [kind],
+                     api_name=False, queue=False, show_progress="hidden")
     studio.changed(make_takes.click(takes_go, state + [count], outputs, api_name=False, **studio.gpu))
     studio.changed(retake.click(retake_go, state + [count], outputs, api_name=False, **studio.gpu))
     studio.changed(keep.click(keep_go, state + [take], outputs, api_name=False))
@@ -233,10 +259,11 @@ def build_keyframes_tab(studio: Studio) -> None:
                    words["keyframes.col.prompt"], words["keyframes.col.rank"], ""]
         return [gr.update(choices=shot_choices(project), value=selected),
                 gr.update(choices=names, value=names[0] if names else None),
+                entry_kind(project, names[0] if names else None),
                 {"headers": headers, "data": take_rows(project, selected, words)},
                 sheet_items(project, root), keyframe_items(project, root, words)]
 
-    studio.view([pick, character, table, sheet, gallery], render)
+    studio.view([pick, character, kind, table, sheet, gallery], render)
 
 
 def _numbers(project: Project, shot_ids) -> list[str]:

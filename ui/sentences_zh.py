@@ -874,7 +874,8 @@ SENTENCES: dict[str, str] = {
     # -- keyframes, character sheet, takes (pipelines/image/, pipelines/keyframes.py, pipelines/scoring.py) -----
     "image model": "图像模型",
     "scoring model": "评分模型",
-    "SD-Turbo": "SD-Turbo", "FLUX.1": "FLUX.1", "FLUX.2-klein": "FLUX.2-klein", "diffusers": "diffusers",
+    "SD-Turbo": "SD-Turbo", "FLUX.1": "FLUX.1", "FLUX.2-klein": "FLUX.2-klein", "Qwen-Image": "Qwen-Image",
+    "diffusers": "diffusers",
     "no shot is generated, so there are no takes to make; give a shot a source":
         "没有需要生成的镜头，因此无法生成多条：请给镜头设置来源",
     "{0} is a {1}; this image backend loads {2} (choose the matching image backend, or auto)":
@@ -970,6 +971,68 @@ SENTENCES: dict[str, str] = {
         "保持角色设定图外观的 `wan` 镜头（参考图生视频，`STUDIO_WAN_VACE_MODEL`）",
     "a finer measure of how alike a take is to the character sheet (`STUDIO_CONSISTENCY_MODEL`)":
         "更精细地衡量一条与角色设定图的相似度（`STUDIO_CONSISTENCY_MODEL`）",
+    "no face found in {0}: choose a picture that shows their face clearly":
+        "在 {0} 中没有找到人脸：请选择一张能清楚看到其面部的图片",
+    "no face found in the drawn picture of {0}: redraw it with another seed, or upload a picture that shows their "
+    "face":
+        "为 {0} 画的图片中没有找到人脸：请换一个种子重画，或上传一张能看到其面部的图片",
+    "consistency model": "一致性模型",
+    "the consistency model {0} is a {1}; name a DINOv2, CLIP or SigLIP model (e.g. facebook/dinov2-small)":
+        "一致性模型 {0} 是 {1}；请指定 DINOv2、CLIP 或 SigLIP 模型（例如 facebook/dinov2-small）",
+    "the consistency model folder {0} is not a saved DINOv2, CLIP or SigLIP model":
+        "一致性模型文件夹 {0} 不是已保存的 DINOv2、CLIP 或 SigLIP 模型",
+    "the consistency model {0} is not on this machine: fetch it with python -m studio models download {1}, or set "
+    "STUDIO_CONSISTENCY_MODEL":
+        "本机没有一致性模型 {0}：请用 python -m studio models download {1} 下载，或设置 STUDIO_CONSISTENCY_MODEL",
+    "the consistency model {0} is a model of unknown kind; name a DINOv2, CLIP or SigLIP model (e.g. "
+    "facebook/dinov2-small)":
+        "一致性模型 {0} 的类型未知；请指定 DINOv2、CLIP 或 SigLIP 模型（例如 facebook/dinov2-small）",
+    "{0}: only a shot made from a picture (its keyframe) can end on the next shot's picture; it is made as before":
+        "{0}：只有由图片（关键帧）生成的镜头才能以下一个镜头的画面结尾；它仍按原来的方式生成",
+    "{0} is the last shot, so there is no next picture to end on; it is made from its keyframe alone":
+        "{0}是最后一个镜头，没有下一个画面可以衔接；只用它的关键帧生成",
+    "{0} starts from the last frame of {1} already, so {2} is made from its keyframe alone":
+        "{0}已经从{1}的最后一帧开始，所以{2}只用它的关键帧生成",
+    "{0} ends on the first frame of {1}, which has no picture yet: render {2} first":
+        "{0}以{1}的第一帧结尾，但该镜头还没有画面：请先生成{2}",
+    "{0}: the {1} backend cannot end a shot on the next shot's picture, so it shows its keyframe alone (LTX or Wan "
+    "make the seamless cut)":
+        "{0}：{1} 后端无法让镜头以下一个镜头的画面结尾，因此只显示它的关键帧（LTX 或 Wan 可以做出无缝衔接）",
+    "{0} is not a Wan VACE model; set STUDIO_WAN_VACE_MODEL to one (Wan-AI/Wan2.1-VACE-1.3B-diffusers) or leave it "
+    "empty":
+        "{0} 不是 Wan VACE 模型；请把 STUDIO_WAN_VACE_MODEL 设为 VACE 模型"
+        "（Wan-AI/Wan2.1-VACE-1.3B-diffusers），或留空",
+    "the keyframe model is a Qwen-Image-Edit model, which draws only shots with character references; set it as "
+    "STUDIO_QWEN_EDIT_MODEL and name a Qwen-Image model (such as Qwen/Qwen-Image) for keyframes":
+        "关键帧模型是 Qwen-Image-Edit 模型，它只能绘制带角色参考图的镜头；请将它设为 STUDIO_QWEN_EDIT_MODEL，"
+        "并为关键帧指定一个 Qwen-Image 模型（例如 Qwen/Qwen-Image）",
+    "STUDIO_QWEN_EDIT_MODEL names a {0}; it must be a Qwen-Image-Edit-Plus model (such as Qwen/Qwen-Image-Edit-2509)":
+        "STUDIO_QWEN_EDIT_MODEL 指定的是 {0}；它必须是 Qwen-Image-Edit-Plus 模型（例如 Qwen/Qwen-Image-Edit-2509）",
+    "the Qwen-Image-Edit-Plus model has no picture processor, so it cannot read the character references; set "
+    "STUDIO_QWEN_EDIT_MODEL to a Qwen-Image-Edit-Plus model (such as Qwen/Qwen-Image-Edit-2509)":
+        "Qwen-Image-Edit-Plus 模型缺少图像处理器，无法读取角色参考图；请将 STUDIO_QWEN_EDIT_MODEL 设为 "
+        "Qwen-Image-Edit-Plus 模型（例如 Qwen/Qwen-Image-Edit-2509）",
+    "Qwen-Image-Edit-Plus reads the character references through a processor that needs the torchvision package, "
+    "which does not load here; install the torchvision build that matches torch, or draw keyframes without "
+    "references":
+        "Qwen-Image-Edit-Plus 通过需要 torchvision 包的处理器读取角色参考图，但此处无法加载 torchvision；"
+        "请安装与 torch 匹配的 torchvision 版本，或不使用参考图绘制关键帧",
+    "judge model": "评审模型",
+    "character kind": "角色类型",
+    "the judge model {0} needs torchvision on this machine; install it, or unset STUDIO_REWARD_MODEL":
+        "评审模型 {0} 需要本机安装 torchvision；请安装它，或取消设置 STUDIO_REWARD_MODEL",
+    "the judge model {0} needs a Python package this machine lacks; install it, or unset STUDIO_REWARD_MODEL":
+        "评审模型 {0} 需要一个本机缺少的 Python 包；请安装它，或取消设置 STUDIO_REWARD_MODEL",
+    "the judge folder {0} is not a saved vision-language model (image-text-to-text, e.g. Qwen2.5-VL)":
+        "评审模型文件夹 {0} 不是已保存的视觉语言模型（图文生文，例如 Qwen2.5-VL）",
+    "the judge model {0} is not on this machine: fetch it with python -m studio models download {1}, or unset "
+    "STUDIO_REWARD_MODEL":
+        "本机没有评审模型 {0}：请用 python -m studio models download {1} 下载，或取消设置 STUDIO_REWARD_MODEL",
+    "the judge model {0} does not answer questions about pictures; name a vision-language model (e.g. "
+    "Qwen/Qwen2.5-VL-7B-Instruct)":
+        "评审模型 {0} 不能回答关于图片的问题；请指定一个视觉语言模型（例如 Qwen/Qwen2.5-VL-7B-Instruct）",
+    "the judge model {0} has no chat template with a one-token Yes; name a chat vision-language model":
+        "评审模型 {0} 没有带单个 Yes 词元的对话模板；请指定一个对话式视觉语言模型",
 }
 
 # pydantic's own messages, inside a ProjectValidationError ("shot 2 duration ms: Input should be ..."); the test

@@ -1,5 +1,6 @@
-"""The Storyboard tab: the shot list as cards (ui.cards: click one to edit it) and a table, one shot at a time
-in an editor (prompt, caption, voice-over, length, camera move, transition and its length, source; effects, speed,
+"""The Storyboard tab: the shot list as cards (ui.cards: click one to edit it, drag one onto another to move it) and a
+table, one shot at a time in an editor (prompt, caption, voice-over, length, camera move, transition and its length,
+source, "end on the next shot's picture" for a seamless cut; effects, speed,
 reverse and a colour look, with a preview frame of the shot and a short preview clip of its transition), add /
 duplicate / delete / move, "enhance" a prompt, and the storyboard's title, description, hashtags and bible.
 
@@ -14,7 +15,7 @@ import re
 import gradio as gr
 
 import actions
-from actions.storyboard import move_shot
+from actions.storyboard import move_shot, move_shot_onto
 from studio.errors import ProjectValidationError
 from studio.project.model import (
     Bible,
@@ -27,7 +28,7 @@ from studio.project.model import (
     SpeedAudio,
     Transition,
 )
-from ui.cards import shot_cards
+from ui.cards import STRIP_CSS, STRIP_JS, strip_html
 from ui.context import Studio, shot_choices
 from ui.effects import LOOK_CHOICES, effect_controls, effects_from_controls
 from ui.i18n import choices, say, t, words_for
@@ -65,7 +66,7 @@ def update_shot(project: Project, shot_id: str, **fields) -> Project:
         if isinstance(err, ValidationError):
             raise ProjectValidationError(f"shot {i + 1} {describe_validation_error(err)}") from None
         raise
-    looks = ("visual_prompt", "duration_ms", "source", "source_media", "camera_move")
+    looks = ("visual_prompt", "duration_ms", "source", "source_media", "camera_move", "ends_on_next")
     if any(getattr(new, f) != getattr(old, f) for f in looks) and old.source is not None:
         new = new.model_copy(update={"status": ShotStatus.PLANNED})
     shots = list(project.shots)
@@ -116,9 +117,11 @@ _BIBLE_LINE = re.compile(r"^(?P<name>[^:：(（]*?)\s*(?:[(（](?P<voice>[^()（
                          r"\s*(?:[:：]\s*(?P<description>.*))?$")
 
 
-def parse_bible(look: str, characters: str) -> Bible:
+def parse_bible(look: str, characters: str, previous: Bible | None = None) -> Bible:
     """'Name: description' per line into bible entries, 'Name (voice): description' with the voice the character
-    speaks in (a voice name or backend:voice); a line without a colon is a name alone."""
+    speaks in (a voice name or backend:voice); a line without a colon is a name alone. What the text does not
+    show (the kind, the character sheet's picture) stays with the entry of the same name in ``previous``."""
+    kept = {e.name.strip().casefold(): e for e in (previous.characters if previous else ())}
     entries = []
     for line in (characters or "").splitlines():
         match = _BIBLE_LINE.match(line.strip())
@@ -128,14 +131,23 @@ def parse_bible(look: str, characters: str) -> Bible:
         else:
             name, voice, description = match.group("name"), match.group("voice"), match.group("description") or ""
         if name.strip():
+            old = kept.get(name.strip()[:80].casefold())
             entries.append(BibleEntry(name=name.strip()[:80], description=description.strip(),
-                                      voice=(voice or "").strip() or None))
+                                      voice=(voice or "").strip() or None, kind=old.kind if old else None,
+                                      reference_image=old.reference_image if old else None))
     return Bible(characters=tuple(entries), look=(look or "").strip())
 
 
 def bible_lines(bible: Bible) -> str:
     return "\n".join(f"{c.name}{f' ({c.voice})' if c.voice else ''}: {c.description}".rstrip(": ")
                      for c in bible.characters)
+
+
+def can_end_on_next(project: Project, shot_id: str | None, source: str | None) -> bool:
+    """Whether "end on the next shot's picture" means anything for this shot with this source: an image shot (its
+    keyframe is the first frame) that has a next shot (whose picture is the last)."""
+    ids = [s.id for s in project.shots]
+    return source == ShotSource.IMAGE.value and shot_id in ids and ids.index(shot_id) < len(ids) - 1
 
 
 def cut_time_ms(project: Project, shot_id: str) -> tuple[int, int]:
@@ -170,8 +182,8 @@ def overview(project: Project, words: dict[str, str] | None = None) -> list[list
 # -- the tab ------------------------------------------------------------------------------------------
 
 def build_storyboard_tab(studio: Studio) -> None:
-    cards = gr.Gallery(label=t("board.cards"), columns=6, fit_columns=False, height=250, allow_preview=False,
-                       object_fit="contain", buttons=[], interactive=False, elem_id="board_cards")
+    cards = gr.HTML("", html_template="${value}", css_template=STRIP_CSS, js_on_load=STRIP_JS,
+                    apply_default_css=False, elem_id="board_cards")
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
             table = gr.Dataframe(headers=["#", "caption", "s", "camera", "source", "status"], interactive=False,
@@ -199,6 +211,8 @@ def build_storyboard_tab(studio: Studio) -> None:
                 source = gr.Dropdown(choices("source", SOURCES), label=t("board.source"), elem_id="shot_source")
                 source_file = gr.File(label=t("board.source_file"), file_types=["image", "video"],
                                       elem_id="shot_source_file", height=90)
+            ends = gr.Checkbox(label=t("board.ends_on_next"), info=t("board.ends_on_next_info"), interactive=False,
+                               elem_id="shot_ends_on_next")
             with gr.Accordion(t("board.fx"), open=False, elem_id="shot_fx"):
                 with gr.Row():
                     transition_s = gr.Number(label=t("board.transition_s"), minimum=0, maximum=3, step=0.1,
@@ -238,17 +252,18 @@ def build_storyboard_tab(studio: Studio) -> None:
                                 info=t("board.characters_info"))
         save_details = gr.Button(t("board.save_details"), elem_id="save_details")
     build_captions_from_voice(studio)
-    editor = [prompt, caption, voice, seconds, camera, transition, source]
+    editor = [prompt, caption, voice, seconds, camera, transition, source, ends]
     fx = [transition_s, look, speed, reverse, speed_audio, effects]
     state = [studio.project, studio.user, studio.selected]
 
-    def edited(project, selected, prompt, caption, voice, seconds, camera, transition, source, transition_s, look,
-               speed, reverse, speed_audio, effects, file, look_file) -> Project:
+    def edited(project, selected, prompt, caption, voice, seconds, camera, transition, source, ends, transition_s,
+               look, speed, reverse, speed_audio, effects, file, look_file) -> Project:
         """The project with the editor's values on the selected shot (what Save stores and the previews show)."""
         previous = next((s.effects for s in project.shots if s.id == selected), ())
         fields = {"visual_prompt": prompt or "", "caption": caption or "", "voiceover": voice or "",
                   "duration_ms": int(round(float(seconds or 0) * 1000)), "camera_move": camera,
                   "transition": transition, "source": None if source in (None, OWN_MEDIA) else source,
+                  "ends_on_next": bool(ends) and source == ShotSource.IMAGE.value,
                   "effects": effects_from_controls(effects, look, speed, bool(reverse), look_file, previous),
                   "speed_audio": speed_audio or SpeedAudio.FOLLOW.value}
         if transition_s not in (None, ""):
@@ -258,10 +273,10 @@ def build_storyboard_tab(studio: Studio) -> None:
         return update_shot(project, selected, **fields)
 
     @handler
-    def save_shot(project, user, selected, prompt, caption, voice, seconds, camera, transition, source,
+    def save_shot(project, user, selected, prompt, caption, voice, seconds, camera, transition, source, ends,
                   transition_s, look, speed, reverse, speed_audio, effects, file, look_file):
-        values = (prompt, caption, voice, seconds, camera, transition, source, transition_s, look, speed, reverse,
-                  speed_audio, effects, file, look_file)
+        values = (prompt, caption, voice, seconds, camera, transition, source, ends, transition_s, look, speed,
+                  reverse, speed_audio, effects, file, look_file)
         return studio.save(user, edited(studio.current(project), selected, *values)), selected
 
     def preview(project, user, selected, values: tuple, request: gr.Request, clip: bool = False):
@@ -313,7 +328,8 @@ def build_storyboard_tab(studio: Studio) -> None:
     @handler
     def save_board(project, user, selected, title, hashtags, description, bible_look, characters):
         project = studio.current(project)
-        board = project.storyboard.model_copy(update={"bible": parse_bible(bible_look, characters)})
+        bible = parse_bible(bible_look, characters, project.storyboard.bible)
+        board = project.storyboard.model_copy(update={"bible": bible})
         tags = tuple(tag.lstrip("#") for tag in (hashtags or "").replace(",", " ").split() if tag.lstrip("#"))
         data = {**board.model_dump(), "title": title or "", "description": description or "", "hashtags": tags}
         from studio.project.files import validate_project
@@ -324,17 +340,17 @@ def build_storyboard_tab(studio: Studio) -> None:
     studio.changed(save.click(save_shot, state + editor + fx + [source_file, look_file],
                               [studio.project, studio.selected], api_name=False))
     previews = [preview_image, preview_video, fx_note]
-    def preview_shot(project, user, selected, prompt, caption, voice, seconds, camera, transition, source,
+    def preview_shot(project, user, selected, prompt, caption, voice, seconds, camera, transition, source, ends,
                      transition_s, look, speed, reverse, speed_audio, effects, file, look_file, request: gr.Request):
-        values = (prompt, caption, voice, seconds, camera, transition, source, transition_s, look, speed, reverse,
-                  speed_audio, effects, file, look_file)
+        values = (prompt, caption, voice, seconds, camera, transition, source, ends, transition_s, look, speed,
+                  reverse, speed_audio, effects, file, look_file)
         return preview(project, user, selected, values, request)
 
     def preview_transition(project, user, selected, prompt, caption, voice, seconds, camera, transition, source,
-                           transition_s, look, speed, reverse, speed_audio, effects, file, look_file,
+                           ends, transition_s, look, speed, reverse, speed_audio, effects, file, look_file,
                            request: gr.Request):
-        values = (prompt, caption, voice, seconds, camera, transition, source, transition_s, look, speed, reverse,
-                  speed_audio, effects, file, look_file)
+        values = (prompt, caption, voice, seconds, camera, transition, source, ends, transition_s, look, speed,
+                  reverse, speed_audio, effects, file, look_file)
         return preview(project, user, selected, values, request, clip=True)
 
     editing = state + editor + fx + [source_file, look_file]
@@ -348,18 +364,33 @@ def build_storyboard_tab(studio: Studio) -> None:
                                       [studio.project, studio.selected], api_name=False))
     studio.changed(pick.input(lambda s: s, [pick], [studio.selected], api_name=False, queue=False))
 
-    def select_card(project, event: gr.SelectData):
-        """A clicked card selects its shot for the editor (every shot has a card, in order)."""
-        shots = studio.current(project).shots
-        return shots[event.index].id if 0 <= event.index < len(shots) else gr.skip()
+    def select_card(project, event: gr.EventData):
+        """A clicked card selects its shot for the editor (the card says which shot by its id)."""
+        shot = (event._data or {}).get("shot")
+        return shot if any(s.id == shot for s in studio.current(project).shots) else gr.skip()
+
+    @handler
+    def reorder(project, user, selected, event: gr.EventData):
+        """A card dropped on another: the dragged shot takes that place, and is the one being edited."""
+        data = event._data or {}
+        project = move_shot_onto(studio.current(project), data.get("shot"), data.get("onto"))
+        return studio.save(user, project), data.get("shot")
+
+    def ends_choice(project, selected, source):
+        return gr.update(interactive=can_end_on_next(studio.current(project), selected, source))
 
     studio.changed(cards.select(select_card, [studio.project], [studio.selected], api_name=False, queue=False))
+    studio.changed(cards.reorder(reorder, state, [studio.project, studio.selected], api_name=False))
+    source.change(ends_choice, [studio.project, studio.selected, source], [ends], api_name=False, queue=False,
+                  show_progress="hidden")
 
     def render(project: Project, selected: str | None, root, words):
         shot = next((s for s in project.shots if s.id == selected), None)
         fields = ([shot.visual_prompt, shot.caption, shot.voiceover, shot.duration_ms / 1000, shot.camera_move.value,
-                   shot.transition.value, source_label(shot)]
-                  if shot else ["", "", "", None, None, None, None])
+                   shot.transition.value, source_label(shot),
+                   gr.update(value=shot.ends_on_next,
+                             interactive=can_end_on_next(project, shot.id, source_label(shot)))]
+                  if shot else ["", "", "", None, None, None, None, gr.update(value=False, interactive=False)])
         if shot:
             text, look_choice, speed_value, reversed_ = effect_controls(shot.effects)
             fields += [shot.transition_ms / 1000, look_choice, speed_value, reversed_, shot.speed_audio.value, text]
@@ -369,8 +400,7 @@ def build_storyboard_tab(studio: Studio) -> None:
         characters = bible_lines(board.bible)
         headers = ["#", words["board.col.caption"], words["common.col.seconds"],
                    *(words[f"board.col.{c}"] for c in ("camera", "source", "status"))]
-        at = next((i for i, s in enumerate(project.shots) if s.id == selected), None)
-        return [gr.update(value=shot_cards(project, root, studio.settings, words), selected_index=at),
+        return [strip_html(project, root, studio.settings, words, selected),
                 {"headers": headers, "data": overview(project, words)},
                 gr.update(choices=shot_choices(project), value=selected), *fields, None, None,
                 board.title, " ".join(f"#{h}" for h in board.hashtags), board.description, board.bible.look,
