@@ -10,11 +10,12 @@ For each client count N: a fresh ``python app.py --port P`` (its own ``STUDIO_DA
 writer, ``HF_HUB_OFFLINE=1``), one untimed warm-up job (first-use imports), then N gradio_client clients in threads
 released together by a barrier, each calling ``make_short`` ``--jobs-per-client`` times in a row: a 15 s draft
 (preset draft, still-image shots, 540x960), a distinct idea and seed per job, so no shot comes from the cache.
-Latency is per call, submit to result, at the client; throughput is jobs / wall time of the whole batch. Peak RSS
-is the peak of the SUM of RSS over the server's process tree (python + every ffmpeg child), sampled from
-``/proc`` every 50 ms during the batch; the idle RSS is sampled after the warm-up. Ratios are against the 1-client
-run measured in the same run. p95 is nearest-rank over that level's jobs (with 2 jobs a client, 8 to 16 jobs:
-read it as "the slow end").
+Latency is per call, submit to result, at the client; throughput is jobs / wall time of the whole batch. Peak
+memory is the peak of the SUM of PSS (proportional set size: shared pages split, so a forked child that has not
+yet exec'd does not count the server twice) over the server's process tree (python + every ffmpeg child), sampled
+from ``/proc`` every 50 ms during the batch; the idle figure is sampled after the warm-up. Ratios are against the
+1-client run measured in the same run. p95 is nearest-rank over that level's jobs (with 2 jobs a client, 8 to 16
+jobs: read it as "the slow end").
 
 The server's queues are the product's defaults: ``make_short`` is in the "gpu" queue with
 ``STUDIO_GPU_CONCURRENCY`` jobs at a time (1 unless ``--gpu-concurrency``), so more clients mean more queueing,
@@ -39,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.helpers.server import AppProcess, RssSampler, tree_rss  # noqa: E402
+from tests.helpers.server import AppProcess, MemorySampler, tree_pss  # noqa: E402
 
 SUBJECTS = ("lighthouse", "violin", "bicycle", "volcano", "submarine", "teapot", "kite", "glacier", "robot",
             "cactus", "comet", "penguin", "lantern", "harbor", "meadow", "castle")
@@ -88,7 +89,7 @@ def run_level(clients: int, jobs_per_client: int, gpu_concurrency: int, out: Pat
             AppProcess(Path(data), out / f"app_{clients}.log",
                        STUDIO_GPU_CONCURRENCY=str(gpu_concurrency)) as app:
         _make(Client(app.url, verbose=False, download_files=False), 10_000)  # warm-up: first-use imports
-        idle_mb = tree_rss(app.proc.pid) / 2**20
+        idle_mb = tree_pss(app.proc.pid) / 2**20
         handles = [Client(app.url, verbose=False, download_files=False) for _ in range(clients)]
         barrier = threading.Barrier(clients)
         latencies: list[float] = []
@@ -108,7 +109,7 @@ def run_level(clients: int, jobs_per_client: int, gpu_concurrency: int, out: Pat
                 with lock:
                     latencies.append(time.monotonic() - started)
 
-        sampler = RssSampler(app.proc.pid)
+        sampler = MemorySampler(app.proc.pid)
         sampler.start()
         threads = [threading.Thread(target=work, args=(i,)) for i in range(clients)]
         started = time.monotonic()
@@ -124,7 +125,7 @@ def run_level(clients: int, jobs_per_client: int, gpu_concurrency: int, out: Pat
 def table(levels: list[Level]) -> list[str]:
     base = levels[0]
     lines = ["| clients | jobs | failures | wall s | throughput jobs/min | vs 1 | median latency s | vs 1 | "
-             "p95 latency s | vs 1 | peak tree RSS MiB | idle RSS MiB |",
+             "p95 latency s | vs 1 | peak tree PSS MiB | idle PSS MiB |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for lv in levels:
         lines.append(f"| {lv.clients} | {lv.jobs} | {len(lv.failures)} | {lv.wall_s:.1f} | {lv.throughput:.1f} | "
@@ -149,7 +150,7 @@ def main() -> int:
         levels.append(run_level(n, args.jobs_per_client, args.gpu_concurrency, args.out))
         lv = levels[-1]
         print(f"  {n} client(s): {lv.jobs} jobs in {lv.wall_s:.1f} s, median {lv.median:.2f} s, p95 {lv.p95:.2f} s, "
-              f"peak tree RSS {lv.peak_mb:.0f} MiB, {len(lv.failures)} failures", file=sys.stderr, flush=True)
+              f"peak tree PSS {lv.peak_mb:.0f} MiB, {len(lv.failures)} failures", file=sys.stderr, flush=True)
     base = levels[0]
     lines = [
         "## Load: draft jobs at 1, 4 and 8 concurrent API clients (bench/load.py)",
@@ -167,7 +168,7 @@ def main() -> int:
         f"- one draft alone: {base.median:.2f} s median; the server runs `make_short` "
         f"{args.gpu_concurrency} at a time (the \"gpu\" queue), so throughput stays near the 1-client rate and "
         "latency grows with the queue ahead of a job",
-        f"- peak tree RSS across levels: {max(lv.peak_mb for lv in levels):.0f} MiB (idle after warm-up "
+        f"- peak tree PSS across levels: {max(lv.peak_mb for lv in levels):.0f} MiB (idle after warm-up "
         f"{min(lv.idle_mb for lv in levels):.0f}-{max(lv.idle_mb for lv in levels):.0f} MiB)",
         f"- failures: {sum(len(lv.failures) for lv in levels)}",
     ]
