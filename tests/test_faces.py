@@ -4,6 +4,8 @@ one sentence and nothing is stored; a drawn one is kept with a note; other kinds
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import torch
 
@@ -23,11 +25,8 @@ from tests.helpers.tiny_image import save_tiny_image_models  # noqa: E402
 
 @pytest.fixture(scope="module")
 def portrait() -> Image.Image:
-    """A real public-domain portrait: Grace Hopper (a US Navy photograph), shipped as matplotlib's sample data
-    (matplotlib is a test requirement for this picture only)."""
-    from matplotlib import cbook
-
-    return Image.open(cbook.get_sample_data("grace_hopper.jpg")).convert("RGB")
+    """A real public-domain portrait: Grace Hopper, a US Navy photograph (tests/assets/README.md says where from)."""
+    return Image.open(Path(__file__).parent / "assets" / "grace_hopper.jpg").convert("RGB")
 
 
 @pytest.fixture(scope="module")
