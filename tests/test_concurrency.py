@@ -3,7 +3,8 @@ draft at the same moment. Every job succeeds (eight users with one job each are 
 another's ``STUDIO_MAX_JOBS_PER_USER`` slot), each gets its own clip and project (its own idea in its prompts and
 captions, its own seed, paths and bytes: no cross-talk), and the server's process tree (python plus its ffmpeg
 children) stays under a memory bound while the jobs queue. Memory is each process's proportional set size (PSS),
-so a child forked but not yet exec'd does not count the server twice (summed RSS did: 1.3-1.4 GiB under load).
+a child still in the server's address space is not counted, and the peak is one held for 0.25 s: summed RSS read
+1.1-1.4 GiB under load from children caught between starting and exec'ing ffmpeg (tests/helpers/server.py).
 
 How long the jobs take is not asserted: that is bench/load.py's (throughput and latency at 1, 4 and 8 clients, as
 ratios against one client in the same run). ``HANG_GUARD_S`` only ends a run that would never finish.

@@ -137,27 +137,55 @@ def _pss(pid: int, rss: int) -> int:
     return rss
 
 
+def _address_space(pid: int) -> tuple[bytes, ...] | None:
+    """Where a process's code and stack start and end (fields 26-28 of /proc/<pid>/stat): equal for a child that
+    still runs in its parent's address space (forked or vforked, not yet exec'd)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            raw = handle.read()
+    except OSError:
+        return None
+    fields = raw[raw.rindex(b")") + 2:].split()
+    return tuple(fields[23:26])
+
+
 def tree_pss(root_pid: int) -> int:
     """The memory of ``root_pid`` and all its descendants (ffmpeg children included), in bytes: each process's
-    proportional set size, so pages two processes share count once. Summed RSS counted them twice: a child the
-    server has forked but not yet exec'd shows the whole server as its own RSS, and on a loaded machine that window
-    is long enough to be sampled (a 700 MiB server read as 1.4 GiB)."""
+    proportional set size, so pages two processes share count once, and a child still in its parent's address
+    space not at all. Summed RSS counted the server twice whenever it had started a child (ffmpeg) that had not
+    yet exec'd: subprocess vforks, so the child reports the server's whole memory as its own, and on a loaded
+    machine that window is long enough to be sampled (a 700 MiB server read as 1.1-1.4 GiB)."""
     table = process_table()
-    return sum(_pss(pid, table[pid][2]) for pid in process_tree(root_pid, table))
+    tree = process_tree(root_pid, table)
+    total = 0
+    for pid in tree:
+        ppid, comm = table[pid][0], table[pid][1]
+        if pid != root_pid and ppid in table and table[ppid][1] == comm and \
+                _address_space(pid) == _address_space(ppid) is not None:
+            continue  # its parent's memory, not its own: it has not exec'd its program yet
+        total += _pss(pid, table[pid][2])
+    return total
 
 
 class MemorySampler(threading.Thread):
-    """The peak of ``tree_pss(root_pid)``, sampled every ``interval_s`` until ``stop``."""
+    """The peak of ``tree_pss(root_pid)`` sustained over ``window`` samples (every ``interval_s``) until ``stop``.
 
-    def __init__(self, root_pid: int, interval_s: float = 0.05):
+    A sample is the smallest of the last ``window`` readings, so a reading that lasts less than the window (a child
+    caught between starting and exec'ing its program, which on a loaded machine can still count the server twice)
+    is not a peak; jobs escaping their queue or a leak hold their memory for seconds and are."""
+
+    def __init__(self, root_pid: int, interval_s: float = 0.05, window: int = 5):
         super().__init__(name="memory-sampler", daemon=True)
-        self.root_pid, self.interval_s = root_pid, interval_s
+        self.root_pid, self.interval_s, self.window = root_pid, interval_s, window
         self.peak_bytes = self.samples = 0
         self._done = threading.Event()
 
     def run(self) -> None:
+        recent: list[int] = []
         while not self._done.is_set():
-            self.peak_bytes = max(self.peak_bytes, tree_pss(self.root_pid))
+            recent = [*recent[1 - self.window:], tree_pss(self.root_pid)]
+            if len(recent) == self.window:
+                self.peak_bytes = max(self.peak_bytes, min(recent))
             self.samples += 1
             self._done.wait(self.interval_s)
 
