@@ -36,16 +36,25 @@ def assert_whole_shot(path: Path) -> None:
     assert (video["width"], video["height"], int(video["nb_read_frames"])) == (64, 64, LTX["frames"]), path
 
 
-def wait_for(condition: Callable[[], object], what: str, proc, timeout_s: float = 120.0) -> object:
+def wait_for(condition: Callable[[], object], what: str, proc, timeout_s: float = 120.0,
+             log: Path | None = None) -> object:
+    """Poll ``condition`` until it holds; a failure quotes the end of the process's ``log``, so CI shows why."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         value = condition()
         if value:
             return value
         if proc is not None and proc.poll() is not None:
-            pytest.fail(f"the process exited ({proc.returncode}) before {what}")
+            pytest.fail(f"the process exited ({proc.returncode}) before {what}{_log_tail(log)}")
         time.sleep(0.02)
-    pytest.fail(f"timed out waiting for {what}")
+    pytest.fail(f"timed out waiting for {what}{_log_tail(log)}")
+
+
+def _log_tail(log: Path | None, lines: int = 25) -> str:
+    if log is None or not log.exists():
+        return ""
+    text = log.read_text(encoding="utf-8", errors="replace").replace("\r", "\n")
+    return "; the log ends:\n" + "\n".join([line for line in text.splitlines() if line.strip()][-lines:])
 
 
 def cached_clips(data_dir: Path) -> dict[Path, tuple[int, int, int]]:
@@ -106,7 +115,7 @@ def test_kill_9_of_the_server_during_shots_and_compose_then_resume(tmp_path, tin
         project_id = json.loads(text)["id"]
         shot_count = len(json.loads(text)["storyboard"]["shots"])
         _client(app).submit(text, *ltx_args, api_name="/render_all")
-        wait_for(lambda: cached_clips(data), "the first finished shot", app.proc)
+        wait_for(lambda: cached_clips(data), "the first finished shot", app.proc, log=log)
     finally:
         app.kill()
     finished = cached_clips(data)
@@ -137,7 +146,7 @@ def test_kill_9_of_the_server_during_shots_and_compose_then_resume(tmp_path, tin
         def encoding() -> list[Path]:
             return [p for p in (data / "renders").glob("*/.short.mp4.*.render/video.mp4") if p.stat().st_size]
 
-        job = wait_for(encoding, "the compose job to be encoding", app.proc)[0].parent
+        job = wait_for(encoding, "the compose job to be encoding", app.proc, log=log)[0].parent
     finally:
         app.kill()
     render_folder = job.parent
@@ -178,7 +187,7 @@ def test_kill_9_of_the_cli_make_then_render_resumes(tmp_path, tiny_ltx):
     make = _cli(["make", IDEA, "--preset", "draft", "--seconds", "30", "--backend", "template", "--seed", "5",
                  *video, "-o", str(out)], data, tmp_path / "make.log")
     try:
-        wait_for(lambda: cached_clips(data), "the first finished shot", make)
+        wait_for(lambda: cached_clips(data), "the first finished shot", make, log=tmp_path / "make.log")
     finally:
         kill_group(make)
     finished = cached_clips(data)
@@ -194,7 +203,7 @@ def test_kill_9_of_the_cli_make_then_render_resumes(tmp_path, tiny_ltx):
     render = _cli(render_args, data, tmp_path / "render.log")
     try:
         job = wait_for(lambda: [p for p in out_dir.glob(".fox.mp4.*.render/video.mp4") if p.stat().st_size],
-                       "the compose job to be encoding", render, timeout_s=180)[0].parent
+                       "the compose job to be encoding", render, timeout_s=180, log=tmp_path / "render.log")[0].parent
     finally:
         kill_group(render)
     log = (tmp_path / "render.log").read_text(encoding="utf-8", errors="replace")
