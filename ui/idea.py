@@ -140,7 +140,9 @@ def build_idea_tab(studio: Studio) -> None:
                                    [studio.project, studio.selected, status], api_name=False))
 
     def render(project, _selected, _root, _words):
-        return [project.preset.value]
+        # An empty project (a first visit) leaves the platform as it is: its preset is the default the page
+        # already shows, and the page load's refresh must not undo an example clicked before it answered.
+        return [project.preset.value if project.shots else gr.skip()]
 
     studio.view([preset], render)
 
