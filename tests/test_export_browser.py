@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_ui_browser import ARTIFACTS, LONG, _textarea_contains, browser  # noqa: F401 (the fixture)
+from tests.test_ui_browser import ARTIFACTS, LONG, _textarea_contains, browser, open_studio  # noqa: F401 (the fixture)
 from ui.i18n import EN
 
 
@@ -20,8 +20,7 @@ def test_open_in_your_editor_downloads_the_folder_as_a_zip(browser, studio_app, 
     context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     try:
-        page.goto(studio_app.url)
-        page.locator("#idea textarea").wait_for(timeout=30_000)
+        open_studio(page, studio_app.url)
         page.locator("#idea textarea").fill("A lantern drifts down a quiet river")
         page.locator("#idea_seconds input[type=number]").fill("15")
         page.locator("#idea_seconds input[type=number]").press("Tab")

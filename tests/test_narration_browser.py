@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import LaunchedStudio
 from tests.helpers.net import free_port
 from tests.helpers.zh import page_untranslated
-from tests.test_ui_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LONG, _textarea_contains
+from tests.test_ui_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LONG, _textarea_contains, open_studio
 from ui.i18n import EN, ZH
 
 pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")
@@ -53,8 +53,7 @@ def test_the_storyboard_narrates_every_shot_and_shows_its_timed_words(voiced_app
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_context(locale=locale, viewport={"width": 1280, "height": 1100}).new_page()
         try:
-            page.goto(voiced_app.url)
-            page.locator("#idea textarea").wait_for(timeout=30_000)
+            open_studio(page, voiced_app.url)
             expect(page.locator("#idea_voice input")).to_have_value(words["choice.voice.auto"])
             page.locator("#idea textarea").fill(idea)
             page.locator("#write_storyboard").click()

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_ui_browser import ARTIFACTS, LONG, _textarea_contains, browser  # noqa: F401 (the fixture)
+from tests.test_ui_browser import ARTIFACTS, LONG, _textarea_contains, browser, open_studio  # noqa: F401 (the fixture)
 from ui.i18n import EN, ZH, say
 
 
@@ -35,8 +35,7 @@ def test_cards_show_the_shots_select_the_editor_and_follow_a_move(browser, studi
     context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 1100})
     page = context.new_page()
     try:
-        page.goto(studio_app.url)
-        page.locator("#idea textarea").wait_for(timeout=30_000)
+        open_studio(page, studio_app.url)
         page.locator("#idea textarea").fill(idea)
         page.locator("#idea_seconds input[type=number]").fill("15")
         page.locator("#idea_seconds input[type=number]").press("Tab")
@@ -148,8 +147,7 @@ def test_cards_show_the_keyframes_and_a_drag_reorders_the_shots(browser, studio_
     context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 1100})
     page = context.new_page()
     try:
-        page.goto(studio_app.url)
-        page.locator("#idea textarea").wait_for(timeout=30_000)
+        open_studio(page, studio_app.url)
         page.get_by_role("tab", name=words["tab.projects"]).click()
         page.locator("#bundle_upload input[type=file]").set_input_files(str(bundle))
         page.get_by_role("tab", name=words["tab.storyboard"]).click()

@@ -34,6 +34,15 @@ def browser():
         browser.close()
 
 
+def open_studio(page, url: str) -> None:
+    """Open the studio and wait for the page load to finish: its handler gives a first visit its user id (kept in
+    the browser's storage) and restores the last project. A click sent before that answers acts for no user yet:
+    its files would land under a throwaway id, and the restore's refresh could then undo what it showed."""
+    page.goto(url)
+    page.locator("#idea textarea").wait_for(timeout=30_000)
+    page.wait_for_function("() => localStorage.getItem('shortstudio-user') !== null", timeout=LONG)
+
+
 def _textarea_contains(page, elem_id: str, text: str) -> None:
     page.wait_for_function(
         "([id, text]) => { const box = document.querySelector(`#${id} textarea`); "
@@ -71,8 +80,7 @@ def test_idea_to_downloaded_mp4_in_the_browser(browser, studio_app, tmp_path, lo
     context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     try:
-        page.goto(studio_app.url)
-        page.locator("#idea textarea").wait_for(timeout=30_000)
+        open_studio(page, studio_app.url)
         expect(page.get_by_role("tab", name=words["tab.storyboard"])).to_be_visible()
         # Choice labels in the browser's language (the values behind them stay the API's).
         expect(page.locator("#idea_preset input")).to_have_value(words["choice.preset.douyin"])
@@ -155,8 +163,7 @@ def test_bad_media_shows_the_studio_sentence_not_a_traceback(browser, studio_app
     fake.write_text("this is a text file, not a picture\n", encoding="utf-8")
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     try:
-        page.goto(studio_app.url)
-        page.locator("#idea textarea").wait_for(timeout=30_000)
+        open_studio(page, studio_app.url)
         page.get_by_text(EN["idea.own_media"]).click()
         page.locator("#media input[type=file]").set_input_files([fake])
         page.locator('#media td.filename[aria-label="notes.png"]').wait_for(timeout=30_000)
@@ -177,8 +184,7 @@ def _pick(page, elem_id: str, label: str) -> None:
 
 def _storyboard_with_shots(page, idea: str) -> None:
     """Idea -> storyboard -> every shot generated (the still draft backend), all through the page."""
-    page.goto(page.context.studio_url)
-    page.locator("#idea textarea").wait_for(timeout=30_000)
+    open_studio(page, page.context.studio_url)
     page.locator("#idea textarea").fill(idea)
     page.locator("#idea_seconds input[type=number]").fill("15")
     page.locator("#idea_seconds input[type=number]").press("Tab")
@@ -263,8 +269,7 @@ def test_projects_tab_bundle_round_trip(browser, studio_app, tmp_path):
     context = _context(browser, studio_app)
     page = context.new_page()
     try:
-        page.goto(studio_app.url)
-        page.locator("#idea textarea").wait_for(timeout=30_000)
+        open_studio(page, studio_app.url)
         page.locator("#idea textarea").fill("A robot waters a rooftop garden")
         page.locator("#write_storyboard").click()
         _textarea_contains(page, "idea_status", "shots by the template writer")
@@ -324,8 +329,7 @@ def test_examples_fill_the_idea_and_the_sample_project_plays(browser, studio_app
     context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 1100})
     page = context.new_page()
     try:
-        page.goto(studio_app.url)
-        page.locator("#idea textarea").wait_for(timeout=30_000)
+        open_studio(page, studio_app.url)
         examples = page.locator("#idea_examples")
         expect(examples).to_contain_text(words["idea.examples"])
         examples.get_by_text(idea[:12]).first.click()
